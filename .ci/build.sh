@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds the browser bundle and the server without cargo-leptos (toolchain §13).
+#   .ci/build.sh debug    → target/site + target/debug/strata
+#   .ci/build.sh release  → target/release-site (wasm-opt from npm binaryen) + target/release/strata
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-debug}"
+case "$mode" in
+  debug)   wasm_profile=debug;        site=target/site;         server_flags=() ;;
+  release) wasm_profile=wasm-release; site=target/release-site; server_flags=(--release) ;;
+  *) echo "usage: $0 [debug|release]" >&2; exit 2 ;;
+esac
+profile_flag=()
+[ "$mode" = release ] && profile_flag=(--profile wasm-release)
+
+echo "==> wasm ($mode)"
+cargo build --target wasm32-unknown-unknown -p app --lib --no-default-features --features hydrate \
+  --target-dir target/front "${profile_flag[@]}"
+mkdir -p "$site/pkg"
+wasm-bindgen --target web --no-typescript --out-dir "$site/pkg" --out-name strata \
+  "target/front/wasm32-unknown-unknown/$wasm_profile/app.wasm"
+# LEPTOS_OUTPUT_NAME is set at compile time, so the page asks for strata.wasm (toolchain §6).
+mv "$site/pkg/strata_bg.wasm" "$site/pkg/strata.wasm"
+if [ "$mode" = release ]; then
+  wasm_opt=end2end/node_modules/.bin/wasm-opt
+  [ -x "$wasm_opt" ] || { echo "wasm-opt from npm binaryen is missing: run .ci/install.sh test" >&2; exit 1; }
+  # Debian's wasm-opt (binaryen 108) silently breaks the bundle; only npm's 132 is used.
+  "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    "$site/pkg/strata.wasm" -o "$site/pkg/strata.wasm"
+fi
+cp style/main.css "$site/pkg/strata.css"
+cp -r public/. "$site/"
+
+echo "==> server ($mode)"
+cargo build -p server --bin strata "${server_flags[@]}"

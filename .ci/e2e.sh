@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the Playwright suite against a freshly seeded server.
+#   .ci/e2e.sh debug    → target/debug/strata with target/site
+#   .ci/e2e.sh release  → target/release/strata with target/release-site
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-debug}"
+case "$mode" in
+  debug)   bin=target/debug/strata;   site=target/site ;;
+  release) bin=target/release/strata; site=target/release-site ;;
+  *) echo "usage: $0 [debug|release]" >&2; exit 2 ;;
+esac
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+data=$(mktemp -d)
+log="$data/server.log"
+export STRATA_ADDR="127.0.0.1:$port" STRATA_DATA_DIR="$data" STRATA_SITE_ROOT="$site"
+unset STRATA_DATABASE_URL STRATA_PUBLIC_URL
+"$bin" migrate >/dev/null
+"$bin" demo >/dev/null
+"$bin" serve >"$log" 2>&1 &
+server=$!
+cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data"; }
+trap cleanup EXIT
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { cat "$log"; echo "the server did not start" >&2; exit 1; }
+  sleep 0.2
+done
+status=0
+(cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test) || status=$?
+if [ "$status" != 0 ]; then echo "--- server log ---"; tail -n 50 "$log"; fi
+exit "$status"

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Prints a PostgreSQL URL for the tests, making one available if needed:
+# STRATA_TEST_DATABASE_URL when set; otherwise the local cluster (started when stopped,
+# installed from Debian when absent) with a `strata_test` role that logs in with a password
+# over TCP, so nothing relies on trust authentication.
+set -euo pipefail
+if [ -n "${STRATA_TEST_DATABASE_URL:-}" ]; then
+  echo "$STRATA_TEST_DATABASE_URL"
+  exit 0
+fi
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+log() { echo "$@" >&2; }
+
+if ! command -v pg_lsclusters >/dev/null 2>&1; then
+  log "==> installing PostgreSQL (Debian package)"
+  as_root apt-get update -qq >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+fi
+cluster=$(pg_lsclusters --no-header | head -n 1)
+if [ -z "$cluster" ]; then
+  version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+  log "==> creating PostgreSQL cluster $version/main"
+  as_root pg_createcluster "$version" main >&2
+  cluster=$(pg_lsclusters --no-header | head -n 1)
+fi
+read -r version name port status _ <<<"$cluster"
+if [ "$status" != online ]; then
+  log "==> starting PostgreSQL $version/$name"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$version" "$name" start >&2
+fi
+for _ in $(seq 1 30); do
+  pg_isready -q -h 127.0.0.1 -p "$port" && break
+  sleep 1
+done
+# The postgres account reaches its server over the local socket (peer authentication).
+as_root runuser -u postgres -- psql -q -p "$port" -v ON_ERROR_STOP=1 >&2 <<'SQL'
+do $$
+begin
+  if not exists (select from pg_roles where rolname = 'strata_test') then
+    create role strata_test login createdb password 'strata_test';
+  else
+    alter role strata_test login createdb password 'strata_test';
+  end if;
+end $$;
+SQL
+echo "postgres://strata_test:strata_test@127.0.0.1:$port/postgres"

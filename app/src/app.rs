@@ -1,0 +1,55 @@
+//! The HTML shell and the router: every page route renders in order so that its content is in
+//! the first response and works without JavaScript (toolchain §14).
+
+use crate::components::{nav::Nav, notice::NotFound};
+use crate::pages::home::HomePage;
+use crate::pages::workloads::{EditWorkloadPage, NewWorkloadPage, WorkloadListPage, WorkloadPage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: navigation and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="strata" href="/pkg/strata.css"/>
+        <Title formatter=|t: String| if t.is_empty() { "Strata".to_string() } else { format!("{t} · Strata") }/>
+        <Router>
+            <Nav/>
+            <main id="main">
+                <Routes fallback=|| view! { <NotFound what="This page"/> }>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/workloads") view=WorkloadListPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/workloads/new") view=NewWorkloadPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/workloads/:id") view=WorkloadPage ssr=SsrMode::InOrder/>
+                    <Route
+                        path=path!("/workloads/:id/edit")
+                        view=EditWorkloadPage
+                        ssr=SsrMode::InOrder
+                    />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,8 @@
+//! Reusable pieces of UI, one component per file.
+
+pub mod field;
+pub mod nav;
+pub mod notice;
+pub mod pagination;
+pub mod select_field;
+pub mod workload_fields;

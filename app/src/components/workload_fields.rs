@@ -1,0 +1,93 @@
+//! The fields of the workload form, shared by the create and edit pages.
+
+use super::field::TextField;
+use super::select_field::SelectField;
+use crate::domain::attributes::*;
+use crate::domain::workload_form::{WorkloadForm, DESCRIPTION_MAX, NAME_MAX, REF_MAX};
+use crate::domain::FieldErrors;
+use crate::dto::FormChoices;
+use crate::enum_options;
+use leptos::prelude::*;
+
+fn yes_no() -> Vec<(String, String)> {
+    vec![("false".into(), "No".into()), ("true".into(), "Yes".into())]
+}
+
+/// All workload fields, filled with `values`, with `errors` next to their fields.
+#[component]
+pub fn WorkloadFields(
+    values: WorkloadForm,
+    errors: FieldErrors,
+    choices: FormChoices,
+) -> impl IntoView {
+    let err = |f: &str| errors.get(f).map(String::from);
+    let teams = choices
+        .teams
+        .iter()
+        .map(|t| (t.id.0.clone(), t.name.clone()))
+        .collect();
+    let people = choices
+        .users
+        .iter()
+        .map(|u| (u.id.0.clone(), format!("{} <{}>", u.name, u.email)))
+        .collect();
+    let v = values;
+    view! {
+        <input type="hidden" name="form[revision]" value=v.revision.clone()/>
+        {err("revision").map(|e| view! { <p class="field-error" data-testid="revision-error">{e}</p> })}
+        <fieldset>
+            <legend>"The workload"</legend>
+            <TextField name="name" label="Name" value=v.name.clone() error=err("name") max=NAME_MAX/>
+            <TextField name="description" label="Purpose" value=v.description.clone() error=err("description")
+                max=DESCRIPTION_MAX multiline=true hint="One or two sentences: what it does and for whom."/>
+            <SelectField name="team_id" label="Team" value=v.team_id.clone() options=teams
+                error=err("team_id") placeholder="Choose a team"/>
+            <SelectField name="primary_owner" label="Primary owner" value=v.primary_owner.clone()
+                options=people error=err("primary_owner") placeholder="Choose a person"/>
+            <TextField name="other_owners" label="Other owners" value=v.other_owners.clone()
+                error=err("other_owners") hint="Email addresses, separated by commas (optional)."/>
+            <TextField name="tags" label="Tags" value=v.tags.clone() error=err("tags")
+                hint="Separated by commas (optional)."/>
+        </fieldset>
+        <fieldset>
+            <legend>"Attributes that decide which controls apply"</legend>
+            <SelectField name="model_source" label="Model source" value=v.model_source.clone()
+                options=enum_options!(ModelSource) error=err("model_source")/>
+            <SelectField name="hosting" label="Hosting" value=v.hosting.clone()
+                options=enum_options!(Hosting) error=err("hosting")/>
+            <SelectField name="ai_type" label="AI type" value=v.ai_type.clone()
+                options=enum_options!(AiType) error=err("ai_type")/>
+            <SelectField name="data_connectivity" label="Data connectivity" value=v.data_connectivity.clone()
+                options=enum_options!(DataConnectivity) error=err("data_connectivity")/>
+            <SelectField name="autonomy_level" label="Autonomy level" value=v.autonomy_level.clone()
+                options=enum_options!(AutonomyLevel) error=err("autonomy_level")/>
+            <SelectField name="persistent_memory" label="Persistent memory" value=v.persistent_memory.clone()
+                options=yes_no() error=err("persistent_memory")/>
+            <SelectField name="user_exposure" label="User exposure" value=v.user_exposure.clone()
+                options=enum_options!(UserExposure) error=err("user_exposure")/>
+            <SelectField name="processes_personal_data" label="Processes personal data"
+                value=v.processes_personal_data.clone() options=enum_options!(PersonalData)
+                error=err("processes_personal_data")/>
+            <SelectField name="data_sensitivity" label="Data sensitivity" value=v.data_sensitivity.clone()
+                options=enum_options!(DataSensitivity) error=err("data_sensitivity")/>
+            <SelectField name="decision_impact" label="Decision impact" value=v.decision_impact.clone()
+                options=enum_options!(DecisionImpact) error=err("decision_impact")/>
+            <SelectField name="eu_ai_act_class" label="EU AI Act class" value=v.eu_ai_act_class.clone()
+                options=enum_options!(EuAiActClass) error=err("eu_ai_act_class")/>
+            <SelectField name="eu_role" label="EU AI Act role" value=v.eu_role.clone()
+                options=enum_options!(EuRole) error=err("eu_role")/>
+            <SelectField name="multi_tenant" label="Multi-tenant" value=v.multi_tenant.clone()
+                options=yes_no() error=err("multi_tenant")/>
+        </fieldset>
+        <fieldset>
+            <legend>"Model and dataset (optional)"</legend>
+            <TextField name="model_name" label="Model name" value=v.model_name.clone() error=err("model_name") max=REF_MAX/>
+            <TextField name="model_version" label="Model version" value=v.model_version.clone() error=err("model_version") max=REF_MAX/>
+            <TextField name="model_digest" label="Model digest" value=v.model_digest.clone() error=err("model_digest")
+                hint="sha256: followed by 64 hex digits."/>
+            <TextField name="dataset_name" label="Dataset name" value=v.dataset_name.clone() error=err("dataset_name") max=REF_MAX/>
+            <TextField name="dataset_version" label="Dataset version" value=v.dataset_version.clone() error=err("dataset_version") max=REF_MAX/>
+            <TextField name="dataset_digest" label="Dataset digest" value=v.dataset_digest.clone() error=err("dataset_digest")/>
+        </fieldset>
+    }
+}

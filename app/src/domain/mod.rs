@@ -1,0 +1,16 @@
+//! Types and rules of the product (design §2–3). Pure: no I/O, no leptos, no sqlx; compiles for
+//! wasm and native, so the browser and the server validate with the same code.
+
+pub mod attributes;
+pub mod codes;
+pub mod field_errors;
+pub mod ids;
+pub mod listing;
+pub mod phase;
+pub mod workload;
+pub mod workload_form;
+
+pub use attributes::Attributes;
+pub use field_errors::FieldErrors;
+pub use ids::{TeamId, UserId, WorkloadId};
+pub use phase::Phase;

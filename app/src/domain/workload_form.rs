@@ -1,0 +1,413 @@
+//! The workload form as typed, and its validation. The same code checks the form in the browser
+//! and on the server; the server also checks what needs the store (team, owners, duplicates).
+
+use super::attributes::*;
+use super::workload::{ArtifactRef, Workload};
+use super::FieldErrors;
+use serde::{Deserialize, Serialize};
+
+/// Longest workload name, in characters.
+pub const NAME_MAX: usize = 120;
+/// Longest description, in characters.
+pub const DESCRIPTION_MAX: usize = 2000;
+/// Longest artifact name or version, in characters.
+pub const REF_MAX: usize = 200;
+/// Most tags on one workload.
+pub const TAGS_MAX: usize = 20;
+/// Longest tag, in characters.
+pub const TAG_MAX: usize = 40;
+/// Most additional owners.
+pub const OTHER_OWNERS_MAX: usize = 10;
+
+/// The workload form exactly as typed: every field is text, so a refused form can be shown
+/// again with what the person entered.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WorkloadForm {
+    pub name: String,
+    pub description: String,
+    pub team_id: String,
+    pub primary_owner: String,
+    /// Emails, separated by commas.
+    pub other_owners: String,
+    pub model_source: String,
+    pub hosting: String,
+    pub ai_type: String,
+    pub data_connectivity: String,
+    pub autonomy_level: String,
+    pub persistent_memory: String,
+    pub user_exposure: String,
+    pub processes_personal_data: String,
+    pub data_sensitivity: String,
+    pub decision_impact: String,
+    pub eu_ai_act_class: String,
+    pub eu_role: String,
+    pub multi_tenant: String,
+    pub model_name: String,
+    pub model_version: String,
+    pub model_digest: String,
+    pub dataset_name: String,
+    pub dataset_version: String,
+    pub dataset_digest: String,
+    /// Separated by commas.
+    pub tags: String,
+    /// The revision the person started editing from (empty when creating).
+    pub revision: String,
+}
+
+/// A form that passed the checks that need no store. Owners are still as typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedForm {
+    pub name: String,
+    pub description: String,
+    pub team_id: String,
+    pub primary_owner: String,
+    pub other_owner_emails: Vec<String>,
+    pub attributes: Attributes,
+    pub model_refs: Vec<ArtifactRef>,
+    pub dataset_refs: Vec<ArtifactRef>,
+    pub tags: Vec<String>,
+    pub revision: Option<i64>,
+}
+
+fn yes_no(v: bool) -> &'static str {
+    if v {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+impl WorkloadForm {
+    /// A blank form with the default attributes pre-selected.
+    pub fn blank() -> Self {
+        Self::with_attributes(&Attributes::default())
+    }
+
+    fn with_attributes(a: &Attributes) -> Self {
+        WorkloadForm {
+            model_source: a.model_source.code().into(),
+            hosting: a.hosting.code().into(),
+            ai_type: a.ai_type.code().into(),
+            data_connectivity: a.data_connectivity.code().into(),
+            autonomy_level: a.autonomy_level.code().into(),
+            persistent_memory: yes_no(a.persistent_memory).into(),
+            user_exposure: a.user_exposure.code().into(),
+            processes_personal_data: a.processes_personal_data.code().into(),
+            data_sensitivity: a.data_sensitivity.code().into(),
+            decision_impact: a.decision_impact.code().into(),
+            eu_ai_act_class: a.eu_ai_act_class.code().into(),
+            eu_role: a.eu_role.code().into(),
+            multi_tenant: yes_no(a.multi_tenant).into(),
+            ..Default::default()
+        }
+    }
+
+    /// The form pre-filled from a stored workload, for editing. Other owners are given as
+    /// emails, which the caller resolves.
+    pub fn from_workload(w: &Workload, other_owner_emails: &[String]) -> Self {
+        let d = &w.draft;
+        let first = |refs: &[ArtifactRef]| refs.first().cloned();
+        let model = first(&d.model_refs);
+        let dataset = first(&d.dataset_refs);
+        WorkloadForm {
+            name: d.name.clone(),
+            description: d.description.clone(),
+            team_id: d.team_id.0.clone(),
+            primary_owner: d.primary_owner.0.clone(),
+            other_owners: other_owner_emails.join(", "),
+            model_name: model.as_ref().map(|r| r.name.clone()).unwrap_or_default(),
+            model_version: model
+                .as_ref()
+                .map(|r| r.version.clone())
+                .unwrap_or_default(),
+            model_digest: model.map(|r| r.digest).unwrap_or_default(),
+            dataset_name: dataset.as_ref().map(|r| r.name.clone()).unwrap_or_default(),
+            dataset_version: dataset
+                .as_ref()
+                .map(|r| r.version.clone())
+                .unwrap_or_default(),
+            dataset_digest: dataset.map(|r| r.digest).unwrap_or_default(),
+            tags: d.tags.join(", "),
+            revision: w.revision.to_string(),
+            ..Self::with_attributes(&d.attributes)
+        }
+    }
+
+    /// Checks everything that needs no store; every problem is reported against its field.
+    pub fn check(&self) -> Result<CheckedForm, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let name = self.name.trim().to_string();
+        if name.is_empty() {
+            e.add("name", "Enter a name.");
+        } else if name.chars().count() > NAME_MAX {
+            e.add("name", format!("Use at most {NAME_MAX} characters."));
+        } else if name.chars().any(char::is_control) {
+            e.add("name", "Remove control characters.");
+        }
+        let description = self.description.trim().to_string();
+        if description.chars().count() > DESCRIPTION_MAX {
+            e.add(
+                "description",
+                format!("Use at most {DESCRIPTION_MAX} characters."),
+            );
+        }
+        if self.team_id.trim().is_empty() {
+            e.add("team_id", "Choose a team.");
+        }
+        if self.primary_owner.trim().is_empty() {
+            e.add("primary_owner", "Choose a primary owner.");
+        }
+        let other_owner_emails = split_list(&self.other_owners);
+        if other_owner_emails.len() > OTHER_OWNERS_MAX {
+            e.add(
+                "other_owners",
+                format!("List at most {OTHER_OWNERS_MAX} owners."),
+            );
+        } else if let Some(bad) = other_owner_emails.iter().find(|m| !looks_like_email(m)) {
+            e.add(
+                "other_owners",
+                format!("“{}” is not an email address.", clip(bad)),
+            );
+        }
+        let attributes = self.check_attributes(&mut e);
+        let model_refs = check_ref(
+            &mut e,
+            "model",
+            &self.model_name,
+            &self.model_version,
+            &self.model_digest,
+        );
+        let dataset_refs = check_ref(
+            &mut e,
+            "dataset",
+            &self.dataset_name,
+            &self.dataset_version,
+            &self.dataset_digest,
+        );
+        let tags = check_tags(&mut e, &self.tags);
+        let revision = match self.revision.trim() {
+            "" => None,
+            r => match r.parse::<i64>() {
+                Ok(n) if n > 0 => Some(n),
+                _ => {
+                    e.add("revision", "The form is damaged; reload the page.");
+                    None
+                }
+            },
+        };
+        match attributes {
+            Some(attributes) if e.is_empty() => Ok(CheckedForm {
+                name,
+                description,
+                team_id: self.team_id.trim().to_string(),
+                primary_owner: self.primary_owner.trim().to_string(),
+                other_owner_emails: other_owner_emails
+                    .iter()
+                    .map(|m| m.to_lowercase())
+                    .collect(),
+                attributes,
+                model_refs,
+                dataset_refs,
+                tags,
+                revision,
+            }),
+            _ => Err(e),
+        }
+    }
+
+    fn check_attributes(&self, e: &mut FieldErrors) -> Option<Attributes> {
+        // Every field is parsed before any is given up on, so all problems are reported at once.
+        let model_source = pick(
+            e,
+            "model_source",
+            &self.model_source,
+            ModelSource::from_code,
+        );
+        let hosting = pick(e, "hosting", &self.hosting, Hosting::from_code);
+        let ai_type = pick(e, "ai_type", &self.ai_type, AiType::from_code);
+        let data_connectivity = pick(
+            e,
+            "data_connectivity",
+            &self.data_connectivity,
+            DataConnectivity::from_code,
+        );
+        let autonomy_level = pick(
+            e,
+            "autonomy_level",
+            &self.autonomy_level,
+            AutonomyLevel::from_code,
+        );
+        let persistent_memory = pick(e, "persistent_memory", &self.persistent_memory, parse_bool);
+        let user_exposure = pick(
+            e,
+            "user_exposure",
+            &self.user_exposure,
+            UserExposure::from_code,
+        );
+        let personal = pick(
+            e,
+            "processes_personal_data",
+            &self.processes_personal_data,
+            PersonalData::from_code,
+        );
+        let data_sensitivity = pick(
+            e,
+            "data_sensitivity",
+            &self.data_sensitivity,
+            DataSensitivity::from_code,
+        );
+        let decision_impact = pick(
+            e,
+            "decision_impact",
+            &self.decision_impact,
+            DecisionImpact::from_code,
+        );
+        let eu_ai_act_class = pick(
+            e,
+            "eu_ai_act_class",
+            &self.eu_ai_act_class,
+            EuAiActClass::from_code,
+        );
+        let eu_role = pick(e, "eu_role", &self.eu_role, EuRole::from_code);
+        let multi_tenant = pick(e, "multi_tenant", &self.multi_tenant, parse_bool);
+        let a = Attributes {
+            model_source: model_source?,
+            hosting: hosting?,
+            ai_type: ai_type?,
+            data_connectivity: data_connectivity?,
+            autonomy_level: autonomy_level?,
+            persistent_memory: persistent_memory?,
+            user_exposure: user_exposure?,
+            processes_personal_data: personal?,
+            data_sensitivity: data_sensitivity?,
+            decision_impact: decision_impact?,
+            eu_ai_act_class: eu_ai_act_class?,
+            eu_role: eu_role?,
+            multi_tenant: multi_tenant?,
+        };
+        if let Some(msg) = a.hosting_conflict() {
+            e.add("hosting", msg);
+            return None;
+        }
+        Some(a)
+    }
+}
+
+fn parse_bool(s: &str) -> Option<bool> {
+    match s {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// Parses one attribute; records an error naming the field when the value is not one of its codes.
+fn pick<T>(e: &mut FieldErrors, field: &str, raw: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
+    let value = parse(raw.trim());
+    if value.is_none() {
+        let shown = if raw.trim().is_empty() {
+            "nothing".to_string()
+        } else {
+            format!("“{}”", clip(raw))
+        };
+        e.add(
+            field,
+            format!("Choose one of the listed values ({shown} is not one)."),
+        );
+    }
+    value
+}
+
+fn check_ref(
+    e: &mut FieldErrors,
+    kind: &str,
+    name: &str,
+    version: &str,
+    digest: &str,
+) -> Vec<ArtifactRef> {
+    let (name, version, digest) = (name.trim(), version.trim(), digest.trim().to_lowercase());
+    if !digest.is_empty() && !is_sha256_digest(&digest) {
+        e.add(
+            &format!("{kind}_digest"),
+            "Write the digest as sha256: followed by 64 hex digits.",
+        );
+    }
+    for (field, value) in [("name", name), ("version", version)] {
+        if value.chars().count() > REF_MAX {
+            e.add(
+                &format!("{kind}_{field}"),
+                format!("Use at most {REF_MAX} characters."),
+            );
+        }
+    }
+    if name.is_empty() {
+        if !version.is_empty() || !digest.is_empty() {
+            e.add(
+                &format!("{kind}_name"),
+                "Enter a name for this version or digest.",
+            );
+        }
+        return Vec::new();
+    }
+    vec![ArtifactRef {
+        name: name.into(),
+        version: version.into(),
+        digest,
+    }]
+}
+
+/// `sha256:` and 64 lowercase hex digits.
+pub fn is_sha256_digest(s: &str) -> bool {
+    s.strip_prefix("sha256:")
+        .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn check_tags(e: &mut FieldErrors, raw: &str) -> Vec<String> {
+    let mut tags: Vec<String> = split_list(raw).iter().map(|t| t.to_lowercase()).collect();
+    tags.sort();
+    tags.dedup();
+    if tags.len() > TAGS_MAX {
+        e.add("tags", format!("Use at most {TAGS_MAX} tags."));
+    } else if let Some(bad) = tags.iter().find(|t| {
+        t.chars().count() > TAG_MAX
+            || !t
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ' '))
+    }) {
+        e.add(
+            "tags",
+            format!(
+                "“{}” is not a tag: use letters, digits, - _ . and at most {TAG_MAX} characters.",
+                clip(bad)
+            ),
+        );
+    }
+    tags
+}
+
+fn split_list(raw: &str) -> Vec<String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn looks_like_email(s: &str) -> bool {
+    let mut parts = s.split('@');
+    matches!((parts.next(), parts.next(), parts.next()),
+        (Some(local), Some(domain), None) if !local.is_empty() && domain.contains('.') && !s.contains(' '))
+}
+
+/// Echoing a value into a message stays short.
+fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

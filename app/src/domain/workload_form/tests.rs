@@ -1,0 +1,113 @@
+use super::*;
+
+fn valid() -> WorkloadForm {
+    WorkloadForm {
+        name: "Support chatbot".into(),
+        team_id: "t1".into(),
+        primary_owner: "u1".into(),
+        ..WorkloadForm::blank()
+    }
+}
+
+fn errors(f: &WorkloadForm) -> FieldErrors {
+    f.check().expect_err("form should be refused")
+}
+
+#[test]
+fn a_valid_form_passes_with_trimmed_values() {
+    let mut f = valid();
+    f.name = "  Support chatbot ".into();
+    f.tags = "GenAI, support, genai".into();
+    f.other_owners = "Ana@Example.test".into();
+    let c = f.check().expect("valid");
+    assert_eq!(c.name, "Support chatbot");
+    assert_eq!(c.tags, vec!["genai", "support"]);
+    assert_eq!(c.other_owner_emails, vec!["ana@example.test"]);
+    assert_eq!(c.attributes, Attributes::default());
+    assert_eq!(c.revision, None);
+}
+
+#[test]
+fn empty_and_overlong_names_are_refused_on_the_name_field() {
+    let mut f = valid();
+    f.name = "   ".into();
+    assert_eq!(errors(&f).get("name"), Some("Enter a name."));
+    f.name = "x".repeat(NAME_MAX + 1);
+    assert!(errors(&f).get("name").unwrap_or("").contains("120"));
+    f.name = "x".repeat(NAME_MAX);
+    assert!(f.check().is_ok());
+}
+
+#[test]
+fn overlong_description_is_refused() {
+    let mut f = valid();
+    f.description = "d".repeat(DESCRIPTION_MAX + 1);
+    assert!(errors(&f).get("description").is_some());
+}
+
+#[test]
+fn an_unknown_attribute_value_names_its_field() {
+    let mut f = valid();
+    f.ai_type = "quantum".into();
+    f.autonomy_level = "7".into();
+    let e = errors(&f);
+    assert!(e.get("ai_type").unwrap_or("").contains("quantum"));
+    assert!(e.get("autonomy_level").is_some());
+}
+
+#[test]
+fn a_bought_app_cannot_be_self_hosted() {
+    let mut f = valid();
+    f.model_source = "enterprise_app".into();
+    f.hosting = "self_hosted".into();
+    assert!(errors(&f).get("hosting").is_some());
+    f.model_source = "open_weights".into();
+    assert!(f.check().is_ok());
+}
+
+#[test]
+fn digests_versions_and_names_of_references_are_checked() {
+    let mut f = valid();
+    f.model_version = "1.2".into();
+    assert!(errors(&f).get("model_name").is_some());
+    f.model_name = "llama".into();
+    f.model_digest = "md5:abc".into();
+    assert!(errors(&f).get("model_digest").is_some());
+    f.model_digest = format!("sha256:{}", "A".repeat(64));
+    let c = f.check().expect("valid digest");
+    assert_eq!(c.model_refs[0].digest, format!("sha256:{}", "a".repeat(64)));
+}
+
+#[test]
+fn tags_and_owner_emails_are_checked() {
+    let mut f = valid();
+    f.tags = "ok, <script>".into();
+    assert!(errors(&f).get("tags").is_some());
+    f.tags = String::new();
+    f.other_owners = "ana@example.test, not-an-email".into();
+    assert!(errors(&f)
+        .get("other_owners")
+        .unwrap_or("")
+        .contains("not-an-email"));
+}
+
+#[test]
+fn missing_team_owner_and_damaged_revision_are_reported_together() {
+    let mut f = valid();
+    f.team_id.clear();
+    f.primary_owner.clear();
+    f.revision = "abc".into();
+    let e = errors(&f);
+    assert!(e.get("team_id").is_some() && e.get("primary_owner").is_some());
+    assert!(e.get("revision").is_some());
+}
+
+#[test]
+fn html_is_kept_as_typed_text() {
+    let mut f = valid();
+    f.name = "<b>bold</b> bot".into();
+    assert_eq!(
+        f.check().map(|c| c.name).ok().as_deref(),
+        Some("<b>bold</b> bot")
+    );
+}

@@ -1,0 +1,4 @@
+//! The overview page.
+
+mod home_page;
+pub use home_page::HomePage;

@@ -1,0 +1,4 @@
+//! Pages, one folder per area, one `*Page` component per file.
+
+pub mod home;
+pub mod workloads;

@@ -1,0 +1,64 @@
+//! Editing a workload. The form carries the revision it started from, so a save on top of
+//! someone else's change is refused instead of overwriting it.
+
+use crate::api::flash::take_flash;
+use crate::api::workload_edit::{edit_page, UpdateWorkload};
+use crate::api::workloads::{get_form_choices, get_workload};
+use crate::components::notice::{ErrorNotice, FormMessage};
+use crate::components::workload_fields::WorkloadFields;
+use crate::domain::workload_form::WorkloadForm;
+use crate::domain::FieldErrors;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// The edit form of one workload.
+#[component]
+pub fn EditWorkloadPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.get().get("id").unwrap_or_default();
+    let action = ServerAction::<UpdateWorkload>::new();
+    let workload = Resource::new_blocking(
+        move || (id(), action.version().get()),
+        |(id, _)| get_workload(id),
+    );
+    let flash = Resource::new_blocking(
+        move || (id(), action.version().get()),
+        |(id, _)| take_flash(edit_page(&id)),
+    );
+    let choices = Resource::new_blocking(|| (), |_| get_form_choices());
+    view! {
+        <Title text="Edit workload"/>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match (workload.await, choices.await, flash.await) {
+                    (Ok(view), Ok(choices), Ok(flash)) => {
+                        let w = &view.workload;
+                        let others: Vec<String> = view.owners.iter()
+                            .filter(|u| u.id != w.draft.primary_owner)
+                            .map(|u| u.email.clone())
+                            .collect();
+                        let (values, errors, message) = match flash {
+                            Some(f) => (f.values, f.errors, f.message),
+                            None => (WorkloadForm::from_workload(w, &others), FieldErrors::default(), None),
+                        };
+                        let id = w.id.0.clone();
+                        view! {
+                            <h1>"Edit " {w.draft.name.clone()}</h1>
+                            <p class="lead">"The phase is changed from the workload's page, not here."</p>
+                            <FormMessage message/>
+                            <ActionForm action=action attr:class="workload-form" attr:data-testid="workload-form">
+                                <input type="hidden" name="id" value=id.clone()/>
+                                <WorkloadFields values errors choices/>
+                                <button type="submit">"Save changes"</button>
+                                " "
+                                <a href=format!("/workloads/{id}")>"Cancel"</a>
+                            </ActionForm>
+                        }.into_any()
+                    }
+                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,42 @@
+//! A workload's versions: who changed what, and when.
+
+use crate::domain::workload::{ChangeKind, Workload};
+use leptos::prelude::*;
+
+fn describe(w: &Workload) -> String {
+    match w.change {
+        ChangeKind::Created => format!("Registered in {}", w.phase),
+        ChangeKind::Edited => "Edited".to_string(),
+        ChangeKind::Promoted => format!("Promoted to {}", w.phase),
+        ChangeKind::Demoted => format!("Demoted to {}", w.phase),
+    }
+}
+
+/// History, newest first.
+#[component]
+pub fn HistoryTable(history: Vec<Workload>) -> impl IntoView {
+    view! {
+        <table class="data-table" data-testid="history">
+            <thead>
+                <tr>
+                    <th scope="col">"Revision"</th>
+                    <th scope="col">"Change"</th>
+                    <th scope="col">"By"</th>
+                    <th scope="col">"From (UTC)"</th>
+                    <th scope="col">"Until (UTC)"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {history.into_iter().map(|w| view! {
+                    <tr>
+                        <td>{w.revision}</td>
+                        <td>{describe(&w)}</td>
+                        <td>{w.changed_by.clone()}</td>
+                        <td>{w.valid_from.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                        <td>{w.valid_to.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_else(|| "current".into())}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}

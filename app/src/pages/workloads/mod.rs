@@ -1,0 +1,16 @@
+//! Workload pages: list, register, edit, and the workload itself.
+
+mod attribute_table;
+mod edit_page;
+mod history_table;
+mod list_filters;
+mod list_page;
+mod list_table;
+mod new_page;
+mod phase_actions;
+mod workload_page;
+
+pub use edit_page::EditWorkloadPage;
+pub use list_page::WorkloadListPage;
+pub use new_page::NewWorkloadPage;
+pub use workload_page::WorkloadPage;

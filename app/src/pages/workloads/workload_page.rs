@@ -1,0 +1,96 @@
+//! One workload: what it is, who owns it, its attributes, its phase actions and its history.
+
+use super::attribute_table::AttributeTable;
+use super::history_table::HistoryTable;
+use super::phase_actions::PhaseActions;
+use crate::api::flash::take_flash;
+use crate::api::phase::ChangePhase;
+use crate::api::workloads::get_workload;
+use crate::components::notice::{ErrorNotice, FormMessage};
+use crate::dto::WorkloadView;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// The workload page.
+#[component]
+pub fn WorkloadPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.get().get("id").unwrap_or_default();
+    let action = ServerAction::<ChangePhase>::new();
+    let workload = Resource::new_blocking(
+        move || (id(), action.version().get()),
+        |(id, _)| get_workload(id),
+    );
+    let flash = Resource::new_blocking(
+        move || (id(), action.version().get()),
+        |(id, _)| take_flash(format!("/workloads/{id}")),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match (workload.await, flash.await) {
+                    (Ok(view), Ok(flash)) => view! {
+                        <FormMessage message=flash.and_then(|f| f.message)/>
+                        <WorkloadDetails view action/>
+                    }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn WorkloadDetails(view: WorkloadView, action: ServerAction<ChangePhase>) -> impl IntoView {
+    let w = view.workload;
+    let d = w.draft.clone();
+    let refs = d
+        .model_refs
+        .iter()
+        .map(|r| ("Model", r.clone()))
+        .chain(d.dataset_refs.iter().map(|r| ("Dataset", r.clone())))
+        .collect::<Vec<_>>();
+    view! {
+        <Title text=d.name.clone()/>
+        <div class="page-head">
+            <h1 data-testid="workload-name">{d.name.clone()}</h1>
+            <a class="button" href=format!("/workloads/{}/edit", w.id)>"Edit"</a>
+        </div>
+        <p class="lead" data-testid="workload-description">{d.description.clone()}</p>
+        <dl class="facts">
+            <dt>"Team"</dt><dd data-testid="workload-team">{view.team_name}</dd>
+            <dt>"Phase"</dt>
+            <dd><span data-testid="workload-phase" class=format!("phase phase-{}", w.phase.code())>{w.phase.label()}</span></dd>
+            <dt>"Owners"</dt>
+            <dd>
+                <ul class="owners">
+                    {view.owners.into_iter().enumerate().map(|(i, u)| view! {
+                        <li>{u.name} " <" {u.email} ">" {(i == 0).then_some(" (primary)")}</li>
+                    }).collect_view()}
+                </ul>
+            </dd>
+            <dt>"Tags"</dt><dd>{if d.tags.is_empty() { "—".to_string() } else { d.tags.join(", ") }}</dd>
+        </dl>
+        <PhaseActions id=w.id.0.clone() revision=w.revision phase=w.phase action/>
+        <h2>"Attributes"</h2>
+        <AttributeTable attributes=d.attributes.clone()/>
+        <h2>"Model and dataset"</h2>
+        {if refs.is_empty() {
+            view! { <p>"None recorded."</p> }.into_any()
+        } else {
+            view! {
+                <table class="data-table">
+                    <thead><tr><th scope="col">"Kind"</th><th scope="col">"Name"</th><th scope="col">"Version"</th><th scope="col">"Digest"</th></tr></thead>
+                    <tbody>
+                        {refs.into_iter().map(|(kind, r)| view! {
+                            <tr><td>{kind}</td><td>{r.name}</td><td>{r.version}</td><td class="mono">{r.digest}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        <h2>"History"</h2>
+        <HistoryTable history=view.history/>
+    }
+}

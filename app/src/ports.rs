@@ -1,0 +1,116 @@
+//! The seam to storage: `Store` traits per area that server functions call through
+//! `Arc<dyn Store>` from context. The server crate implements them for SQLite and PostgreSQL.
+
+use crate::domain::listing::WorkloadQuery;
+use crate::domain::workload::{Workload, WorkloadDraft};
+use crate::domain::{Phase, TeamId, UserId, WorkloadId};
+use crate::dto::{PhaseCount, Team, User, WorkloadPage};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// What can go wrong in a store call, in terms a caller can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness or reference rule refused the write; names the constraint.
+    #[error("conflict on {constraint}")]
+    Conflict { constraint: String },
+    /// Someone else changed the record since the caller read it.
+    #[error("stale revision: the record is now at revision {current}")]
+    StaleRevision { current: i64 },
+    /// Anything else; the text is for logs, never for the browser.
+    #[error("storage failure: {0}")]
+    Other(String),
+}
+
+/// Result of a store call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Who made a change, as recorded in history (a user's id once identity exists).
+pub type Actor<'a> = &'a str;
+
+/// Teams.
+#[async_trait]
+pub trait TeamStore: Send + Sync {
+    /// Creates a team; its name is unique.
+    async fn create_team(&self, name: &str, is_demo: bool) -> StoreResult<Team>;
+    /// All teams by name.
+    async fn list_teams(&self) -> StoreResult<Vec<Team>>;
+    /// One team.
+    async fn get_team(&self, id: &TeamId) -> StoreResult<Option<Team>>;
+}
+
+/// Users (people; no credentials yet).
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Creates a user; the email (lowercased) is unique.
+    async fn create_user(&self, name: &str, email: &str, is_demo: bool) -> StoreResult<User>;
+    /// All users by name.
+    async fn list_users(&self) -> StoreResult<Vec<User>>;
+    /// Users with these ids, in no particular order; unknown ids are left out.
+    async fn users_by_ids(&self, ids: &[UserId]) -> StoreResult<Vec<User>>;
+    /// Users with these emails (compared lowercased); unknown emails are left out.
+    async fn users_by_emails(&self, emails: &[String]) -> StoreResult<Vec<User>>;
+}
+
+/// Workloads and their versioned history.
+#[async_trait]
+pub trait WorkloadStore: Send + Sync {
+    /// Registers a workload at `phase`, writing its first version.
+    async fn create_workload(
+        &self,
+        draft: &WorkloadDraft,
+        phase: Phase,
+        actor: Actor<'_>,
+        is_demo: bool,
+    ) -> StoreResult<WorkloadId>;
+    /// Writes a new version with the edited content, if the workload is still at `expected`.
+    async fn update_workload(
+        &self,
+        id: &WorkloadId,
+        expected: i64,
+        draft: &WorkloadDraft,
+        actor: Actor<'_>,
+    ) -> StoreResult<Workload>;
+    /// Writes a new version in another phase, if the workload is still at `expected`.
+    async fn change_phase(
+        &self,
+        id: &WorkloadId,
+        expected: i64,
+        to: Phase,
+        actor: Actor<'_>,
+    ) -> StoreResult<Workload>;
+    /// The current version.
+    async fn get_workload(&self, id: &WorkloadId) -> StoreResult<Option<Workload>>;
+    /// The version that was current at `at` (none if the workload did not exist yet).
+    async fn workload_as_of(
+        &self,
+        id: &WorkloadId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Option<Workload>>;
+    /// Every version, newest first.
+    async fn workload_history(&self, id: &WorkloadId) -> StoreResult<Vec<Workload>>;
+    /// One page of current workloads matching the query.
+    async fn list_workloads(&self, query: &WorkloadQuery) -> StoreResult<WorkloadPage>;
+    /// Current workloads per phase.
+    async fn count_by_phase(&self) -> StoreResult<Vec<PhaseCount>>;
+}
+
+/// The demo organization's rows.
+#[async_trait]
+pub trait DemoStore: Send + Sync {
+    /// True when no team, user or workload exists.
+    async fn is_empty(&self) -> StoreResult<bool>;
+    /// Deletes every row marked as demo; returns how many workloads went.
+    async fn remove_demo(&self) -> StoreResult<u64>;
+}
+
+/// Everything the application needs from storage.
+pub trait Store: TeamStore + UserStore + WorkloadStore + DemoStore {}
+
+impl<T: TeamStore + UserStore + WorkloadStore + DemoStore> Store for T {}
+
+/// How server functions and pages hold the store.
+pub type SharedStore = Arc<dyn Store>;

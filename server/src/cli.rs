@@ -1,0 +1,126 @@
+//! Subcommands: `serve` (the default), `migrate`, `demo [--if-empty | --remove]`.
+
+use crate::config::{redact_url, Config};
+use crate::db::Db;
+use crate::state::AppState;
+use app::ports::SharedStore;
+use std::sync::Arc;
+
+type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+const USAGE: &str = "usage: strata [serve | migrate | demo [--if-empty | --remove] | help]";
+
+/// Runs the command line; returns the process exit code.
+pub async fn run(args: Vec<String>) -> i32 {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    if matches!(args.first(), Some(&"help") | Some(&"--help") | Some(&"-h")) {
+        println!("{USAGE}");
+        return 0;
+    }
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("strata: {e}");
+            return 2;
+        }
+    };
+    init_tracing(&config.log);
+    let result = match args.as_slice() {
+        [] | ["serve"] => serve(config).await,
+        ["migrate"] => migrate(&config).await.map(|_| ()),
+        ["demo"] => demo(&config, false).await,
+        ["demo", "--if-empty"] => demo(&config, true).await,
+        ["demo", "--remove"] => remove_demo(&config).await,
+        _ => {
+            eprintln!("{USAGE}");
+            return 2;
+        }
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("strata: {e}");
+            1
+        }
+    }
+}
+
+fn init_tracing(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+async fn connect(config: &Config) -> Result<Db, Failure> {
+    if config.is_sqlite() && std::env::var_os("STRATA_DATABASE_URL").is_none() {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            format!(
+                "cannot create the data folder {}: {e}",
+                config.data_dir.display()
+            )
+        })?;
+    }
+    Db::connect(&config.database_url).await.map_err(|e| {
+        format!(
+            "cannot open the database {}: {e}",
+            redact_url(&config.database_url)
+        )
+        .into()
+    })
+}
+
+async fn migrate(config: &Config) -> Result<Db, Failure> {
+    let db = connect(config).await?;
+    db.migrate().await?;
+    println!(
+        "database is up to date ({})",
+        redact_url(&config.database_url)
+    );
+    Ok(db)
+}
+
+async fn demo(config: &Config, only_if_empty: bool) -> Result<(), Failure> {
+    let db = connect(config).await?;
+    let store: SharedStore = Arc::new(db.clone());
+    if only_if_empty && !store.is_empty().await? {
+        println!("demo: the database already has data; nothing seeded");
+        return Ok(());
+    }
+    let seeded = crate::demo::seed(&store).await?;
+    println!(
+        "demo: seeded {} teams, {} people and {} workloads",
+        seeded.teams, seeded.users, seeded.workloads
+    );
+    db.close().await;
+    Ok(())
+}
+
+async fn remove_demo(config: &Config) -> Result<(), Failure> {
+    let db = connect(config).await?;
+    let gone = db_store(&db).remove_demo().await?;
+    println!("demo: removed {gone} demo workloads and the demo teams and people no one else uses");
+    Ok(())
+}
+
+fn db_store(db: &Db) -> SharedStore {
+    Arc::new(db.clone())
+}
+
+async fn serve(config: Config) -> Result<(), Failure> {
+    let db = connect(&config).await?;
+    let addr = config.addr;
+    let public = config.public_url.clone();
+    let state = AppState::new(config, db);
+    let app = crate::router::build(state);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr} (STRATA_ADDR): {e}"))?;
+    tracing::info!(%addr, "listening");
+    println!("Strata is running at {public} (Ctrl-C stops it)");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,179 @@
+//! Configuration: the only reader of the environment. Defaults, then `STRATA_*` variables,
+//! validated at start with a message that names the variable and the problem.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Everything the server needs to start.
+#[derive(Clone)]
+pub struct Config {
+    /// Where `strata serve` listens.
+    pub addr: SocketAddr,
+    /// Folder for the embedded database (and, later, evidence files).
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; holds a password, so it is never logged as is.
+    pub database_url: String,
+    /// Folder with the built browser assets (`pkg/strata.{js,wasm,css}` and `public/`).
+    pub site_root: PathBuf,
+    /// The address people reach the app at; decides the trusted origin and secure cookies.
+    pub public_url: String,
+    /// `tracing` filter, e.g. `info` or `strata_server=debug`.
+    pub log: String,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("site_root", &self.site_root)
+            .field("public_url", &self.public_url)
+            .field("log", &self.log)
+            .finish()
+    }
+}
+
+/// A configuration problem, naming the variable.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {variable} {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+fn bad(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        problem: problem.into(),
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads configuration through `get` (the environment, or a map in tests).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let addr_text = var("STRATA_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr: SocketAddr = addr_text.parse().map_err(|_| {
+            bad(
+                "STRATA_ADDR",
+                format!("must be host:port like 127.0.0.1:3000, not “{addr_text}”"),
+            )
+        })?;
+        let data_dir = PathBuf::from(var("STRATA_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = match var("STRATA_DATABASE_URL") {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => url,
+            Some(url) if url.starts_with("sqlite:") => url,
+            Some(url) => {
+                return Err(bad(
+                    "STRATA_DATABASE_URL",
+                    format!(
+                        "must start with postgres:// or sqlite:, not “{}”",
+                        redact_url(&url)
+                    ),
+                ))
+            }
+            None => format!("sqlite://{}", data_dir.join("strata.db").display()),
+        };
+        let site_root =
+            PathBuf::from(var("STRATA_SITE_ROOT").unwrap_or_else(|| "target/site".into()));
+        let public_url = var("STRATA_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(bad(
+                "STRATA_PUBLIC_URL",
+                "must start with http:// or https://",
+            ));
+        }
+        let public_url = public_url.trim_end_matches('/').to_string();
+        let log = var("STRATA_LOG").unwrap_or_else(|| "info".into());
+        Ok(Config {
+            addr,
+            data_dir,
+            database_url,
+            site_root,
+            public_url,
+            log,
+        })
+    }
+
+    /// True when the app is reached over https (cookies are then `Secure`).
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// True when the database is the embedded SQLite file.
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+/// Hides the password of a database URL.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}://{user}:***@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_use_sqlite_in_the_data_folder() {
+        let c = cfg(&[]).expect("defaults are valid");
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.database_url, "sqlite://./data/strata.db");
+        assert!(c.is_sqlite() && !c.is_https());
+    }
+
+    #[test]
+    fn database_url_wins_over_the_data_folder() {
+        let c = cfg(&[
+            ("STRATA_DATA_DIR", "/tmp/x"),
+            ("STRATA_DATABASE_URL", "postgres://a:b@h/db"),
+        ])
+        .expect("valid");
+        assert_eq!(c.database_url, "postgres://a:b@h/db");
+        assert!(
+            !format!("{c:?}").contains(":b@"),
+            "the password is redacted"
+        );
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let e = cfg(&[("STRATA_ADDR", "nowhere")])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("STRATA_ADDR"));
+        let e = cfg(&[("STRATA_DATABASE_URL", "mysql://u:secret@h/db")])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("STRATA_DATABASE_URL") && !e.contains("secret"));
+    }
+}

@@ -1,0 +1,102 @@
+//! The SQLite and PostgreSQL implementations of the `Store` traits. The backend is chosen once
+//! from the URL; store code is written once and expanded for each pool by `with_pool!`, with
+//! dialect SQL only where behaviour differs.
+
+mod demo;
+mod errors;
+mod rows;
+mod teams;
+mod users;
+mod workloads;
+
+pub use errors::map_err;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A connection pool to one of the two supported databases.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool: the same SQL text, compiled once per
+/// backend, so there is one copy of every query.
+macro_rules! with_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+impl Db {
+    /// Connects to the database the URL names; SQLite files are created, in WAL mode.
+    pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        } else {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(10)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Ok(Db::Postgres(pool))
+        }
+    }
+
+    /// Applies the schema migrations of this backend, and creates the session table.
+    pub async fn migrate(&self) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        match self {
+            Db::Sqlite(pool) => {
+                sqlx::migrate!("../migrations/sqlite").run(pool).await?;
+                tower_sessions_sqlx_store::SqliteStore::new(pool.clone())
+                    .migrate()
+                    .await?;
+            }
+            Db::Postgres(pool) => {
+                sqlx::migrate!("../migrations/postgres").run(pool).await?;
+                tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
+                    .migrate()
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A cheap round trip, for the health check.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        with_pool!(self, pool => sqlx::query("select 1").execute(pool).await.map(|_| ()))
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        with_pool!(self, pool => pool.close().await)
+    }
+}
+
+/// Now, as stored: integer Unix microseconds, UTC, the same on both backends.
+pub fn now_micros() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
+
+/// A new id: UUIDv7 text, sortable by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

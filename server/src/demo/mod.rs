@@ -1,0 +1,156 @@
+//! `strata demo`: seeds the demo organization (marked as demo, so `--remove` can take it out).
+//! Demo workloads go through the same form validation and store calls as a person's would.
+
+mod data;
+
+use app::domain::workload::WorkloadDraft;
+use app::domain::workload_form::WorkloadForm;
+use app::domain::{Phase, TeamId, UserId};
+use app::ports::{SharedStore, StoreError};
+use data::{ATTRIBUTE_ORDER, PEOPLE, TEAMS, WORKLOADS};
+
+/// Who demo changes are recorded as.
+const DEMO_ACTOR: &str = "demo seed";
+
+/// What seeding created.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Seeded {
+    pub teams: usize,
+    pub users: usize,
+    pub workloads: usize,
+}
+
+/// Creates the demo organization; if any step fails, what was seeded is removed again.
+pub async fn seed(store: &SharedStore) -> Result<Seeded, StoreError> {
+    match seed_all(store).await {
+        Ok(seeded) => Ok(seeded),
+        Err(e) => {
+            store.remove_demo().await?;
+            Err(e)
+        }
+    }
+}
+
+async fn seed_all(store: &SharedStore) -> Result<Seeded, StoreError> {
+    let mut teams = Vec::new();
+    for name in TEAMS {
+        teams.push(store.create_team(name, true).await?.id);
+    }
+    let mut people = Vec::new();
+    for (name, email) in PEOPLE {
+        people.push(store.create_user(name, email, true).await?);
+    }
+    for w in &WORKLOADS {
+        let draft = draft(w, &teams[w.team], &people)?;
+        let id = store
+            .create_workload(&draft, Phase::Prototype, DEMO_ACTOR, true)
+            .await?;
+        // Reach the target phase through promotions, so history reads as it would in use.
+        let target = Phase::from_code(w.phase).ok_or_else(|| bad(w.name, "phase"))?;
+        let (mut phase, mut revision) = (Phase::Prototype, 1);
+        while phase < target {
+            let next = phase.next().ok_or_else(|| bad(w.name, "phase"))?;
+            revision = store
+                .change_phase(&id, revision, next, DEMO_ACTOR)
+                .await?
+                .revision;
+            phase = next;
+        }
+    }
+    Ok(Seeded {
+        teams: TEAMS.len(),
+        users: PEOPLE.len(),
+        workloads: WORKLOADS.len(),
+    })
+}
+
+fn bad(name: &str, what: &str) -> StoreError {
+    StoreError::Other(format!("demo workload {name}: invalid {what}"))
+}
+
+fn draft(
+    w: &data::DemoWorkload,
+    team: &TeamId,
+    people: &[app::dto::User],
+) -> Result<WorkloadDraft, StoreError> {
+    let member = |i: usize| &people[i];
+    let mut form = WorkloadForm {
+        name: w.name.into(),
+        description: w.purpose.into(),
+        team_id: team.0.clone(),
+        primary_owner: member(w.owners[0]).id.0.clone(),
+        other_owners: w.owners[1..]
+            .iter()
+            .map(|i| member(*i).email.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
+        tags: w.tags.into(),
+        model_name: w.model.0.into(),
+        model_version: w.model.1.into(),
+        ..WorkloadForm::default()
+    };
+    let codes: Vec<&str> = w.attributes.split_whitespace().collect();
+    if codes.len() != ATTRIBUTE_ORDER.len() {
+        return Err(bad(w.name, "attribute list"));
+    }
+    for (field, code) in ATTRIBUTE_ORDER.iter().zip(codes) {
+        let slot = match *field {
+            "model_source" => &mut form.model_source,
+            "hosting" => &mut form.hosting,
+            "ai_type" => &mut form.ai_type,
+            "data_connectivity" => &mut form.data_connectivity,
+            "autonomy_level" => &mut form.autonomy_level,
+            "persistent_memory" => &mut form.persistent_memory,
+            "user_exposure" => &mut form.user_exposure,
+            "processes_personal_data" => &mut form.processes_personal_data,
+            "data_sensitivity" => &mut form.data_sensitivity,
+            "decision_impact" => &mut form.decision_impact,
+            "eu_ai_act_class" => &mut form.eu_ai_act_class,
+            "eu_role" => &mut form.eu_role,
+            "multi_tenant" => &mut form.multi_tenant,
+            _ => return Err(bad(w.name, field)),
+        };
+        *slot = code.to_string();
+    }
+    let c = form.check().map_err(|e| bad(w.name, &e.summary()))?;
+    Ok(WorkloadDraft {
+        name: c.name,
+        description: c.description,
+        team_id: team.clone(),
+        primary_owner: UserId(c.primary_owner),
+        other_owners: w.owners[1..]
+            .iter()
+            .map(|i| member(*i).id.clone())
+            .collect(),
+        attributes: c.attributes,
+        model_refs: c.model_refs,
+        dataset_refs: c.dataset_refs,
+        tags: c.tags,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::data::*;
+
+    #[test]
+    fn phases_are_about_forty_forty_twenty() {
+        let count = |p: &str| WORKLOADS.iter().filter(|w| w.phase == p).count();
+        assert_eq!(
+            (count("prototype"), count("production"), count("scale")),
+            (12, 12, 6)
+        );
+    }
+
+    #[test]
+    fn every_workload_has_one_to_three_owners_of_its_team() {
+        for w in &WORKLOADS {
+            assert!((1..=3).contains(&w.owners.len()), "{}", w.name);
+            assert!(
+                w.owners.iter().all(|i| i / 3 == w.team) && w.team < TEAMS.len(),
+                "{}",
+                w.name
+            );
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! `AppState`: what every request can reach. Leptos pages and server functions get the store
+//! through context, provided in one place (`provide`).
+
+use crate::config::Config;
+use crate::db::Db;
+use app::ports::SharedStore;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Shared, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub store: SharedStore,
+    pub leptos_options: LeptosOptions,
+}
+
+impl AppState {
+    /// Builds the state for a connected database.
+    pub fn new(config: Config, db: Db) -> Self {
+        let leptos_options = LeptosOptions::builder()
+            .output_name("strata")
+            .site_root(config.site_root.to_string_lossy().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(config.addr)
+            .build();
+        let store: SharedStore = Arc::new(db.clone());
+        AppState {
+            config: Arc::new(config),
+            db,
+            store,
+            leptos_options,
+        }
+    }
+
+    /// Provides what server functions and pages read from context.
+    pub fn provide(&self) {
+        provide_context(self.store.clone());
+    }
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

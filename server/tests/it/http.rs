@@ -1,0 +1,181 @@
+//! HTTP through the real router on a random port, on both backends: status codes, pages,
+//! escaping, and the server's guards.
+
+use crate::on_both_backends;
+use crate::support::TestDb;
+use app::ports::SharedStore;
+use strata_server::config::Config;
+use strata_server::state::AppState;
+
+/// A running server on 127.0.0.1 with a random port, stopped when dropped.
+pub struct Running {
+    pub base: String,
+    pub store: SharedStore,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.handle.abort();
+    }
+}
+
+pub async fn start(t: &TestDb) -> Running {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let url = t.url.clone();
+    let config = Config::from_lookup(|k| match k {
+        "STRATA_ADDR" => Some(addr.to_string()),
+        "STRATA_DATABASE_URL" => Some(url.clone()),
+        _ => None,
+    })
+    .expect("config");
+    let state = AppState::new(config, t.db.clone());
+    let store = state.store.clone();
+    let app = strata_server::router::build(state);
+    let handle = tokio::spawn(async move {
+        axum::serve(listener, app).await.expect("serve");
+    });
+    Running {
+        base: format!("http://{addr}"),
+        store,
+        handle,
+    }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+pub async fn seeded(t: &TestDb) -> Running {
+    let running = start(t).await;
+    strata_server::demo::seed(&running.store)
+        .await
+        .expect("seed");
+    running
+}
+
+async fn get(c: &reqwest::Client, url: &str) -> (u16, String) {
+    let res = c
+        .get(url)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("request");
+    let status = res.status().as_u16();
+    (status, res.text().await.expect("body"))
+}
+
+pub fn first_workload_link(html: &str) -> String {
+    let start = html.find("href=\"/workloads/0").expect("a workload link") + 6;
+    let end = start + html[start..].find('"').expect("link end");
+    html[start..end].to_string()
+}
+
+async fn health_and_pages_answer_with_the_right_status(t: &TestDb) {
+    let s = seeded(t).await;
+    let c = client();
+    let (status, body) = get(&c, &format!("{}/health", s.base)).await;
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"ok"}"#));
+    let (status, home) = get(&c, &format!("{}/", s.base)).await;
+    assert_eq!(status, 200);
+    assert!(
+        home.contains("30 workloads registered."),
+        "the home page counts in the first response"
+    );
+    let (status, list) = get(&c, &format!("{}/workloads", s.base)).await;
+    assert_eq!(status, 200);
+    assert!(list.contains("Page 1 of 2 · 30 workloads"));
+    let link = first_workload_link(&list);
+    let (status, page) = get(&c, &format!("{}{link}", s.base)).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("data-testid=\"history\""));
+    let (status, page) = get(
+        &c,
+        &format!("{}/workloads/00000000-0000-0000-0000-000000000000", s.base),
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert!(page.contains("This workload was not found"));
+    let (status, _) = get(&c, &format!("{}/workloads/nope/edit", s.base)).await;
+    assert_eq!(status, 404);
+    let (status, _) = get(&c, &format!("{}/no/such/page", s.base)).await;
+    assert_eq!(status, 404);
+}
+
+async fn malformed_list_parameters_are_clamped_never_a_500(t: &TestDb) {
+    let s = seeded(t).await;
+    let c = client();
+    for query in [
+        "page=abc",
+        "page=-1&per_page=0",
+        "page=999999999999999999999",
+        "sort=drop%20table&dir=up",
+        "phase=beta&team=%27%3B--",
+        "q=%25%25%25&per_page=100000",
+    ] {
+        let (status, body) = get(&c, &format!("{}/workloads?{query}", s.base)).await;
+        assert_eq!(status, 200, "{query}");
+        assert!(body.contains("Workloads"), "{query}");
+    }
+    let (_, body) = get(&c, &format!("{}/workloads?page=99&per_page=10", s.base)).await;
+    assert!(
+        body.contains("No workload matches"),
+        "a page past the end is empty, not an error"
+    );
+    let (_, body) = get(&c, &format!("{}/workloads?q=credit", s.base)).await;
+    assert!(body.contains("Credit scorer") && body.contains("Page 1 of 1 · 1 workloads"));
+}
+
+async fn cross_origin_posts_are_refused(t: &TestDb) {
+    let s = seeded(t).await;
+    let c = client();
+    let res = c
+        .post(format!("{}/api/create_workload", s.base))
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("form%5Bname%5D=x")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status().as_u16(), 403);
+    let res = c
+        .post(format!("{}/api/create_workload", s.base))
+        .header("sec-fetch-site", "cross-site")
+        .body("")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status().as_u16(), 403);
+    let total = s
+        .store
+        .list_workloads(&Default::default())
+        .await
+        .expect("list")
+        .total;
+    assert_eq!(total, 30, "nothing was created");
+    let res = c
+        .get(format!("{}/workloads", s.base))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        res.headers()
+            .get("x-content-type-options")
+            .map(|v| v.as_bytes()),
+        Some(&b"nosniff"[..])
+    );
+}
+
+on_both_backends!(
+    health_and_pages_answer_with_the_right_status,
+    malformed_list_parameters_are_clamped_never_a_500,
+    cross_origin_posts_are_refused,
+);

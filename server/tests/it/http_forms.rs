@@ -1,0 +1,306 @@
+//! Forms without JavaScript, through the real router on both backends: a refused submit comes
+//! back with the typed values and a message per field (a session flash, never in the URL), and
+//! saves nothing; a valid one is saved and redirects to the workload.
+
+use crate::http::{client, first_workload_link, seeded};
+use crate::on_both_backends;
+use crate::support::TestDb;
+use app::domain::listing::WorkloadQuery;
+
+/// Posts a form the way a browser without JavaScript does.
+async fn post_form(
+    c: &reqwest::Client,
+    base: &str,
+    endpoint: &str,
+    page: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    c.post(format!("{base}/api/{endpoint}"))
+        .header("accept", "text/html")
+        .header("referer", format!("{base}{page}"))
+        .header("origin", base)
+        .form(fields)
+        .send()
+        .await
+        .expect("post")
+}
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Reads the first `<option value=…>` of a select in a page.
+fn first_option(html: &str, select_name: &str) -> String {
+    let at = html
+        .find(&format!("name=\"{select_name}\""))
+        .expect("select");
+    let rest = &html[at..];
+    let opt = rest.find("<option value=\"").expect("option");
+    let rest = &rest[opt + 15..];
+    let value = &rest[..rest.find('"').expect("end")];
+    if value.is_empty() {
+        let next = rest.find("<option value=\"").expect("second option");
+        let rest = &rest[next + 15..];
+        rest[..rest.find('"').expect("end")].to_string()
+    } else {
+        value.to_string()
+    }
+}
+
+async fn total(s: &crate::http::Running) -> u64 {
+    s.store
+        .list_workloads(&WorkloadQuery::default())
+        .await
+        .expect("list")
+        .total
+}
+
+async fn a_refused_form_comes_back_with_what_was_typed(t: &TestDb) {
+    let s = seeded(t).await;
+    let c = client();
+    let res = post_form(
+        &c,
+        &s.base,
+        "create_workload",
+        "/workloads/new",
+        &[
+            ("form[name]", "   "),
+            (
+                "form[description]",
+                "<script>alert(1)</script> keeps <b>this</b>",
+            ),
+            ("form[team_id]", "no-such-team"),
+            ("form[ai_type]", "quantum"),
+            ("form[model_digest]", "md5:1"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 302);
+    assert_eq!(
+        location(&res),
+        "/workloads/new",
+        "typed values never travel in the URL"
+    );
+    let page = c
+        .get(format!("{}/workloads/new", s.base))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("Nothing was saved"));
+    assert!(page.contains("Enter a name."), "the name error is shown");
+    assert!(
+        page.contains("(“quantum” is not one)"),
+        "the attribute error names the value"
+    );
+    assert!(
+        page.contains("Write the digest as sha256:"),
+        "the digest error is shown"
+    );
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt; keeps &lt;b&gt;this&lt;/b&gt;"),
+        "typed HTML is kept, as text"
+    );
+    assert!(!page.contains("<script>alert(1)"));
+    let again = c
+        .get(format!("{}/workloads/new", s.base))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        !again.contains("Nothing was saved"),
+        "the flash is shown once"
+    );
+    assert_eq!(total(&s).await, 30, "nothing was saved");
+}
+
+async fn create_edit_and_promote_without_javascript(t: &TestDb) {
+    let s = seeded(t).await;
+    let c = client();
+    let form_page = c
+        .get(format!("{}/workloads/new", s.base))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    let team = first_option(&form_page, "form[team_id]");
+    let owner = first_option(&form_page, "form[primary_owner]");
+    let mut fields = vec![
+        ("form[name]", "Claims triage <beta>"),
+        ("form[description]", "Sorts insurance claims."),
+        ("form[team_id]", team.as_str()),
+        ("form[primary_owner]", owner.as_str()),
+        ("form[other_owners]", "grace.liu@example.test"),
+        ("form[model_source]", "pretrained_api"),
+        ("form[hosting]", "provider_managed"),
+        ("form[ai_type]", "predictive"),
+        ("form[data_connectivity]", "none"),
+        ("form[autonomy_level]", "0"),
+        ("form[persistent_memory]", "false"),
+        ("form[user_exposure]", "internal"),
+        ("form[processes_personal_data]", "true"),
+        ("form[data_sensitivity]", "confidential"),
+        ("form[decision_impact]", "assistive"),
+        ("form[eu_ai_act_class]", "minimal"),
+        ("form[eu_role]", "deployer"),
+        ("form[multi_tenant]", "false"),
+        ("form[tags]", "claims"),
+    ];
+    let res = post_form(&c, &s.base, "create_workload", "/workloads/new", &fields).await;
+    assert_eq!(res.status().as_u16(), 302);
+    let page_url = location(&res);
+    assert!(page_url.starts_with("/workloads/0"), "{page_url}");
+    let page = c
+        .get(format!("{}{page_url}", s.base))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        page.contains("Claims triage &lt;beta&gt;"),
+        "HTML in a name is shown as text"
+    );
+    assert!(page.contains("grace.liu@example.test"));
+    assert_eq!(total(&s).await, 31);
+
+    // The same name again in the same team is refused on the name field.
+    let res = post_form(&c, &s.base, "create_workload", "/workloads/new", &fields).await;
+    assert_eq!(location(&res), "/workloads/new");
+    let again = c
+        .get(format!("{}/workloads/new", s.base))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    assert!(again.contains("This team already has a workload with this name."));
+    assert_eq!(total(&s).await, 31);
+
+    // Edit from revision 1, then a second edit from the same (now stale) revision is refused.
+    let id = page_url.trim_start_matches("/workloads/").to_string();
+    let edit = format!("/workloads/{id}/edit");
+    fields.retain(|(k, _)| *k != "form[name]");
+    fields.push(("form[name]", "Claims triage"));
+    fields.push(("form[revision]", "1"));
+    fields.push(("id", id.as_str()));
+    let res = post_form(&c, &s.base, "update_workload", &edit, &fields).await;
+    assert_eq!(location(&res), page_url);
+    let res = post_form(&c, &s.base, "update_workload", &edit, &fields).await;
+    assert_eq!(location(&res), edit);
+    let refused = c
+        .get(format!("{}{edit}", s.base))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    assert!(refused.contains("Someone else saved this workload"));
+    let w = s
+        .store
+        .get_workload(&app::domain::WorkloadId(id.clone()))
+        .await
+        .expect("get")
+        .expect("exists");
+    assert_eq!((w.revision, w.draft.name.as_str()), (2, "Claims triage"));
+
+    // Promote with the current revision; a stale promote changes nothing.
+    let promote = [
+        ("id", id.as_str()),
+        ("revision", "2"),
+        ("direction", "promote"),
+    ];
+    let res = post_form(&c, &s.base, "change_phase", &page_url, &promote).await;
+    assert_eq!(location(&res), page_url);
+    let res = post_form(&c, &s.base, "change_phase", &page_url, &promote).await;
+    assert_eq!(location(&res), page_url);
+    let page = c
+        .get(format!("{}{page_url}", s.base))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("The workload changed since this page was opened"));
+    assert!(page.contains("Promoted to Production"));
+    let w = s
+        .store
+        .get_workload(&app::domain::WorkloadId(id))
+        .await
+        .expect("get")
+        .expect("exists");
+    assert_eq!((w.revision, w.phase.code()), (3, "production"));
+}
+
+async fn bad_ids_in_forms_are_answered_not_crashed(t: &TestDb) {
+    let s = seeded(t).await;
+    let c = client();
+    let res = post_form(
+        &c,
+        &s.base,
+        "change_phase",
+        "/workloads/x",
+        &[("id", "x"), ("revision", "1"), ("direction", "promote")],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 404);
+    let list = c
+        .get(format!("{}/workloads", s.base))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    let link = first_workload_link(&list);
+    let id = link.trim_start_matches("/workloads/");
+    let res = post_form(
+        &c,
+        &s.base,
+        "change_phase",
+        &link,
+        &[("id", id), ("revision", "1"), ("direction", "sideways")],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let res = post_form(
+        &c,
+        &s.base,
+        "change_phase",
+        &link,
+        &[("id", id), ("revision", "not-a-number")],
+    )
+    .await;
+    assert!(!res.status().is_server_error(), "{}", res.status());
+    let res = post_form(
+        &c,
+        &s.base,
+        "update_workload",
+        "/workloads/x/edit",
+        &[("id", "x"), ("form[name]", "y")],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 404);
+    assert_eq!(total(&s).await, 30);
+}
+
+on_both_backends!(
+    a_refused_form_comes_back_with_what_was_typed,
+    create_edit_and_promote_without_javascript,
+    bad_ids_in_forms_are_answered_not_crashed,
+);

@@ -1,0 +1,7 @@
+//! One integration-test binary for the server: the store contract on SQLite and PostgreSQL,
+//! and HTTP through the real router on both.
+
+mod http;
+mod http_forms;
+mod store_contract;
+mod support;

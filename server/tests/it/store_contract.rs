@@ -1,0 +1,484 @@
+//! The store contract: every store method, the same assertions on SQLite and PostgreSQL.
+
+use crate::on_both_backends;
+use crate::support::TestDb;
+use app::domain::listing::{SortKey, WorkloadQuery};
+use app::domain::workload::{ArtifactRef, ChangeKind, WorkloadDraft};
+use app::domain::{Attributes, Phase, TeamId, UserId, WorkloadId};
+use app::ports::{SharedStore, StoreError};
+use std::sync::Arc;
+
+fn store(t: &TestDb) -> SharedStore {
+    Arc::new(t.db.clone())
+}
+
+pub fn draft(name: &str, team: &TeamId, owner: &UserId) -> WorkloadDraft {
+    WorkloadDraft {
+        name: name.into(),
+        description: "Answers questions.".into(),
+        team_id: team.clone(),
+        primary_owner: owner.clone(),
+        other_owners: vec![],
+        attributes: Attributes::default(),
+        model_refs: vec![ArtifactRef {
+            name: "m".into(),
+            version: "1".into(),
+            digest: String::new(),
+        }],
+        dataset_refs: vec![],
+        tags: vec!["a".into()],
+    }
+}
+
+async fn teams_are_unique_by_name_and_listed_by_name(t: &TestDb) {
+    let s = store(t);
+    let b = s.create_team("Beta", false).await.expect("create");
+    s.create_team("alpha", true).await.expect("create");
+    let dup = s.create_team("BETA", false).await;
+    assert!(matches!(dup, Err(StoreError::Conflict { .. })), "{dup:?}");
+    let names: Vec<String> = s
+        .list_teams()
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(names, vec!["alpha", "Beta"]);
+    assert_eq!(
+        s.get_team(&b.id)
+            .await
+            .expect("get")
+            .map(|t| t.name)
+            .as_deref(),
+        Some("Beta")
+    );
+    assert!(s
+        .get_team(&TeamId("nope".into()))
+        .await
+        .expect("get")
+        .is_none());
+}
+
+async fn users_are_found_by_id_and_email(t: &TestDb) {
+    let s = store(t);
+    let ana = s
+        .create_user("Ana", "Ana@Example.test", false)
+        .await
+        .expect("create");
+    assert_eq!(ana.email, "ana@example.test");
+    let bo = s
+        .create_user("Bo", "bo@example.test", true)
+        .await
+        .expect("create");
+    assert!(matches!(
+        s.create_user("Ana 2", "ana@example.TEST", false).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let by_ids = s
+        .users_by_ids(&[bo.id.clone(), UserId("ghost".into())])
+        .await
+        .expect("by ids");
+    assert_eq!(by_ids, vec![bo.clone()]);
+    let by_email = s
+        .users_by_emails(&["ANA@example.test".into()])
+        .await
+        .expect("by email");
+    assert_eq!(by_email, vec![ana]);
+    assert!(s.users_by_ids(&[]).await.expect("empty").is_empty());
+    assert_eq!(s.list_users().await.expect("list").len(), 2);
+}
+
+async fn a_workload_round_trips_and_keeps_its_history(t: &TestDb) {
+    let s = store(t);
+    let team = s.create_team("T", false).await.expect("team").id;
+    let ana = s
+        .create_user("Ana", "ana@example.test", false)
+        .await
+        .expect("user")
+        .id;
+    let bo = s
+        .create_user("Bo", "bo@example.test", false)
+        .await
+        .expect("user")
+        .id;
+    let mut d = draft("Bot", &team, &ana);
+    d.other_owners = vec![bo.clone()];
+    let id = s
+        .create_workload(&d, Phase::Prototype, "tester", false)
+        .await
+        .expect("create");
+    let w = s.get_workload(&id).await.expect("get").expect("exists");
+    assert_eq!(
+        (w.revision, w.phase, w.change),
+        (1, Phase::Prototype, ChangeKind::Created)
+    );
+    assert_eq!(w.draft, d);
+    assert_eq!(w.changed_by, "tester");
+    let created_at = w.valid_from;
+
+    let mut edited = d.clone();
+    edited.description = "Now with <b>HTML</b> kept as text".into();
+    let w2 = s
+        .update_workload(&id, 1, &edited, "editor")
+        .await
+        .expect("edit");
+    assert_eq!((w2.revision, w2.change), (2, ChangeKind::Edited));
+    let w3 = s
+        .change_phase(&id, 2, Phase::Production, "promoter")
+        .await
+        .expect("promote");
+    assert_eq!(
+        (w3.revision, w3.phase, w3.change),
+        (3, Phase::Production, ChangeKind::Promoted)
+    );
+    assert_eq!(w3.draft, edited, "a phase change keeps the content");
+    let w4 = s
+        .change_phase(&id, 3, Phase::Prototype, "lead")
+        .await
+        .expect("demote");
+    assert_eq!(w4.change, ChangeKind::Demoted);
+
+    let history = s.workload_history(&id).await.expect("history");
+    assert_eq!(
+        history.iter().map(|w| w.revision).collect::<Vec<_>>(),
+        vec![4, 3, 2, 1]
+    );
+    assert!(history[0].valid_to.is_none());
+    for pair in history.windows(2) {
+        assert_eq!(
+            pair[1].valid_to,
+            Some(pair[0].valid_from),
+            "versions are contiguous"
+        );
+    }
+    // As of the first version's instant, the workload was as created.
+    let then = s
+        .workload_as_of(&id, created_at)
+        .await
+        .expect("as of")
+        .expect("existed");
+    assert_eq!(
+        (then.revision, then.draft.description.as_str()),
+        (1, "Answers questions.")
+    );
+    let before = created_at - chrono::Duration::microseconds(1);
+    assert!(s
+        .workload_as_of(&id, before)
+        .await
+        .expect("as of")
+        .is_none());
+    let at_promotion = history[1].valid_from;
+    assert_eq!(
+        s.workload_as_of(&id, at_promotion)
+            .await
+            .expect("as of")
+            .map(|w| w.phase),
+        Some(Phase::Production)
+    );
+    assert!(s
+        .get_workload(&WorkloadId("missing".into()))
+        .await
+        .expect("get")
+        .is_none());
+}
+
+async fn a_stale_revision_is_refused_and_changes_nothing(t: &TestDb) {
+    let s = store(t);
+    let team = s.create_team("T", false).await.expect("team").id;
+    let ana = s
+        .create_user("Ana", "ana@example.test", false)
+        .await
+        .expect("user")
+        .id;
+    let id = s
+        .create_workload(&draft("Bot", &team, &ana), Phase::Prototype, "x", false)
+        .await
+        .expect("create");
+    s.update_workload(&id, 1, &draft("Bot 2", &team, &ana), "first")
+        .await
+        .expect("first edit");
+    let late = s
+        .update_workload(&id, 1, &draft("Bot 3", &team, &ana), "second")
+        .await;
+    assert!(
+        matches!(late, Err(StoreError::StaleRevision { current: 2 })),
+        "{late:?}"
+    );
+    let late_phase = s.change_phase(&id, 1, Phase::Production, "x").await;
+    assert!(matches!(late_phase, Err(StoreError::StaleRevision { .. })));
+    let w = s.get_workload(&id).await.expect("get").expect("exists");
+    assert_eq!(
+        (w.revision, w.draft.name.as_str(), w.phase),
+        (2, "Bot 2", Phase::Prototype)
+    );
+    assert_eq!(s.workload_history(&id).await.expect("history").len(), 2);
+    let missing = s
+        .update_workload(&WorkloadId("nope".into()), 1, &draft("x", &team, &ana), "x")
+        .await;
+    assert!(matches!(missing, Err(StoreError::NotFound)));
+}
+
+async fn names_are_unique_per_team_among_current_versions(t: &TestDb) {
+    let s = store(t);
+    let t1 = s.create_team("T1", false).await.expect("team").id;
+    let t2 = s.create_team("T2", false).await.expect("team").id;
+    let ana = s
+        .create_user("Ana", "ana@example.test", false)
+        .await
+        .expect("user")
+        .id;
+    let id = s
+        .create_workload(&draft("Bot", &t1, &ana), Phase::Prototype, "x", false)
+        .await
+        .expect("create");
+    let dup = s
+        .create_workload(&draft("bot", &t1, &ana), Phase::Prototype, "x", false)
+        .await;
+    match dup {
+        Err(StoreError::Conflict { constraint }) => {
+            assert!(constraint.contains("name"), "{constraint}")
+        }
+        other => panic!("expected a name conflict, got {other:?}"),
+    }
+    s.create_workload(&draft("Bot", &t2, &ana), Phase::Prototype, "x", false)
+        .await
+        .expect("other team may");
+    // Renaming frees the old name: only current versions count.
+    s.update_workload(&id, 1, &draft("Renamed", &t1, &ana), "x")
+        .await
+        .expect("rename");
+    s.create_workload(&draft("Bot", &t1, &ana), Phase::Prototype, "x", false)
+        .await
+        .expect("name is free");
+    assert_eq!(s.list_teams().await.expect("teams").len(), 2);
+}
+
+async fn unknown_team_or_owner_is_refused_by_the_database(t: &TestDb) {
+    let s = store(t);
+    let team = s.create_team("T", false).await.expect("team").id;
+    let ana = s
+        .create_user("Ana", "ana@example.test", false)
+        .await
+        .expect("user")
+        .id;
+    let bad_team = s
+        .create_workload(
+            &draft("Bot", &TeamId("ghost".into()), &ana),
+            Phase::Prototype,
+            "x",
+            false,
+        )
+        .await;
+    assert!(
+        matches!(bad_team, Err(StoreError::Conflict { .. })),
+        "{bad_team:?}"
+    );
+    let bad_owner = s
+        .create_workload(
+            &draft("Bot", &team, &UserId("ghost".into())),
+            Phase::Prototype,
+            "x",
+            false,
+        )
+        .await;
+    assert!(matches!(bad_owner, Err(StoreError::Conflict { .. })));
+    // Nothing half-written: no workload row without a version.
+    let page = s
+        .list_workloads(&WorkloadQuery::default())
+        .await
+        .expect("list");
+    assert_eq!(page.total, 0);
+    assert!(
+        s.is_empty().await.is_ok_and(|e| !e),
+        "teams and users exist"
+    );
+}
+
+async fn the_list_searches_filters_sorts_and_pages(t: &TestDb) {
+    let s = store(t);
+    let t1 = s.create_team("Alpha", false).await.expect("team").id;
+    let t2 = s.create_team("Beta", false).await.expect("team").id;
+    let ana = s
+        .create_user("Ana", "ana@example.test", false)
+        .await
+        .expect("user")
+        .id;
+    for (i, name) in [
+        "Fraud 50% model",
+        "Chat bot",
+        "Fraud_x",
+        "Zeta",
+        "alpha scorer",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let team = if i % 2 == 0 { &t1 } else { &t2 };
+        let id = s
+            .create_workload(&draft(name, team, &ana), Phase::Prototype, "x", false)
+            .await
+            .expect("create");
+        if i >= 3 {
+            s.change_phase(&id, 1, Phase::Scale, "x")
+                .await
+                .expect("phase");
+        }
+    }
+    let q = |f: &dyn Fn(&mut WorkloadQuery)| {
+        let mut q = WorkloadQuery::default();
+        f(&mut q);
+        q
+    };
+    let names = |p: app::dto::WorkloadPage| p.rows.into_iter().map(|r| r.name).collect::<Vec<_>>();
+    let all = s.list_workloads(&q(&|_| {})).await.expect("list");
+    assert_eq!(all.total, 5);
+    assert_eq!(
+        names(all),
+        vec![
+            "alpha scorer",
+            "Chat bot",
+            "Fraud 50% model",
+            "Fraud_x",
+            "Zeta"
+        ]
+    );
+    let fraud = s
+        .list_workloads(&q(&|q| q.search = "FRAUD".into()))
+        .await
+        .expect("search");
+    assert_eq!(fraud.total, 2);
+    let literal = s
+        .list_workloads(&q(&|q| q.search = "50%".into()))
+        .await
+        .expect("search %");
+    assert_eq!(
+        names(literal),
+        vec!["Fraud 50% model"],
+        "% is not a wildcard"
+    );
+    let underscore = s
+        .list_workloads(&q(&|q| q.search = "d_5".into()))
+        .await
+        .expect("search _");
+    assert_eq!(
+        names(underscore),
+        Vec::<String>::new(),
+        "_ is not a wildcard"
+    );
+    let team2 = s
+        .list_workloads(&q(&|q| q.team = Some(t2.0.clone())))
+        .await
+        .expect("team");
+    assert_eq!(names(team2), vec!["Chat bot", "Zeta"]);
+    let scale = s
+        .list_workloads(&q(&|q| q.phase = Some(Phase::Scale)))
+        .await
+        .expect("phase");
+    assert_eq!(names(scale), vec!["alpha scorer", "Zeta"]);
+    let by_phase_desc = s
+        .list_workloads(&q(&|q| {
+            q.sort = SortKey::Phase;
+            q.descending = true;
+        }))
+        .await
+        .expect("sort");
+    assert_eq!(
+        names(by_phase_desc)[..2],
+        ["alpha scorer".to_string(), "Zeta".to_string()]
+    );
+    let by_team = s
+        .list_workloads(&q(&|q| {
+            q.sort = SortKey::Team;
+            q.descending = true;
+        }))
+        .await
+        .expect("sort");
+    assert_eq!(by_team.rows[0].team_name, "Beta");
+    let page2 = s
+        .list_workloads(&q(&|q| {
+            q.per_page = 2;
+            q.page = 2;
+        }))
+        .await
+        .expect("page");
+    assert_eq!(
+        (page2.total, names(page2)),
+        (
+            5,
+            vec!["Fraud 50% model".to_string(), "Fraud_x".to_string()]
+        )
+    );
+    let beyond = s
+        .list_workloads(&q(&|q| {
+            q.per_page = 2;
+            q.page = 40;
+        }))
+        .await
+        .expect("beyond");
+    assert!(beyond.rows.is_empty() && beyond.total == 5);
+    let counts = s.count_by_phase().await.expect("counts");
+    let count = |p: Phase| counts.iter().find(|c| c.phase == p).map(|c| c.count);
+    assert_eq!(
+        (
+            count(Phase::Prototype),
+            count(Phase::Production),
+            count(Phase::Scale)
+        ),
+        (Some(3), Some(0), Some(2))
+    );
+}
+
+async fn demo_rows_are_seeded_once_and_removed(t: &TestDb) {
+    let s = store(t);
+    assert!(s.is_empty().await.expect("empty"));
+    let seeded = strata_server::demo::seed(&s).await.expect("seed");
+    assert_eq!((seeded.teams, seeded.users, seeded.workloads), (5, 15, 30));
+    assert!(!s.is_empty().await.expect("not empty"));
+    let all = s
+        .list_workloads(&WorkloadQuery {
+            per_page: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("list");
+    assert_eq!(all.total, 30);
+    let counts = s.count_by_phase().await.expect("counts");
+    assert_eq!(
+        counts.iter().map(|c| c.count).collect::<Vec<_>>(),
+        vec![12, 12, 6]
+    );
+    // An organization's own workload in a demo team keeps that team and its owner.
+    let team = s.list_teams().await.expect("teams").remove(0);
+    let owner = s.list_users().await.expect("users").remove(0);
+    let own = s
+        .create_workload(
+            &draft("Our own", &team.id, &owner.id),
+            Phase::Prototype,
+            "x",
+            false,
+        )
+        .await
+        .expect("own");
+    assert_eq!(s.remove_demo().await.expect("remove"), 30);
+    let left = s
+        .list_workloads(&WorkloadQuery::default())
+        .await
+        .expect("list");
+    assert_eq!(
+        left.rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        vec![own.0]
+    );
+    assert_eq!(s.list_teams().await.expect("teams").len(), 1);
+    assert_eq!(s.list_users().await.expect("users").len(), 1);
+}
+
+on_both_backends!(
+    teams_are_unique_by_name_and_listed_by_name,
+    users_are_found_by_id_and_email,
+    a_workload_round_trips_and_keeps_its_history,
+    a_stale_revision_is_refused_and_changes_nothing,
+    names_are_unique_per_team_among_current_versions,
+    unknown_team_or_owner_is_refused_by_the_database,
+    the_list_searches_filters_sorts_and_pages,
+    demo_rows_are_seeded_once_and_removed,
+);
