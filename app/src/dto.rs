@@ -1,8 +1,9 @@
 //! Shapes sent between server functions and pages. Database rows never leave the server.
 
+use crate::domain::catalog::{Control, PullForward};
 use crate::domain::workload::Workload;
 use crate::domain::workload_form::WorkloadForm;
-use crate::domain::{FieldErrors, Phase, TeamId, UserId};
+use crate::domain::{FieldErrors, Layer, Phase, TeamId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// A team.
@@ -55,6 +56,56 @@ pub struct WorkloadView {
     pub team_name: String,
     pub owners: Vec<User>,
     pub history: Vec<Workload>,
+    /// Every control of the current catalog with its decision for this workload.
+    pub requirements: Vec<RequirementView>,
+    pub readiness: Option<ReadinessView>,
+    /// Required controls per layer, drawn and as a table.
+    pub layer_chart: ChartView,
+}
+
+/// One control's decision for a workload, as the workload page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequirementView {
+    pub control_id: String,
+    pub title: String,
+    pub layer: Layer,
+    pub applicable: bool,
+    /// Required now (applies, and its effective minimum phase has been reached).
+    pub required: bool,
+    pub effective_min_phase: Phase,
+    pub reason: String,
+}
+
+/// What promoting to the next phase adds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadinessView {
+    pub next: Phase,
+    /// (control id, title) of each control the next phase adds; none is satisfied yet.
+    pub added: Vec<(String, String)>,
+    pub blocked_by: Option<String>,
+}
+
+/// A server-drawn chart with its data as a table (the text alternative).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartView {
+    pub title: String,
+    /// Standalone SVG markup with `role="img"` and a `<title>`.
+    pub svg: String,
+    /// Header of the table: the row label's column, then one per series.
+    pub columns: Vec<String>,
+    pub rows: Vec<(String, Vec<u64>)>,
+}
+
+/// The current catalog for the catalog page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogView {
+    pub name: String,
+    pub version_id: String,
+    pub content_hash: String,
+    pub loaded_at: String,
+    pub source: String,
+    pub controls: Vec<Control>,
+    pub pull_forward: Vec<PullForward>,
 }
 
 /// What the workload form needs to offer: teams and people.

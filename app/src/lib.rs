@@ -1,8 +1,13 @@
 //! Strata's Leptos crate: the domain rules, server functions, pages and components. Built with
 //! `ssr` for the server and `hydrate` for the browser.
 
+// Deeply nested views (catalog tables) exceed the default type-recursion depth.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
+#[cfg(feature = "ssr")]
+pub mod charts;
 pub mod components;
 pub mod domain;
 pub mod dto;

@@ -1,9 +1,10 @@
 //! The seam to storage: `Store` traits per area that server functions call through
 //! `Arc<dyn Store>` from context. The server crate implements them for SQLite and PostgreSQL.
 
+use crate::domain::catalog::Catalog;
 use crate::domain::listing::WorkloadQuery;
 use crate::domain::workload::{Workload, WorkloadDraft};
-use crate::domain::{Phase, TeamId, UserId, WorkloadId};
+use crate::domain::{Layer, Phase, TeamId, UserId, WorkloadId};
 use crate::dto::{PhaseCount, Team, User, WorkloadPage};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -96,6 +97,59 @@ pub trait WorkloadStore: Send + Sync {
     async fn list_workloads(&self, query: &WorkloadQuery) -> StoreResult<WorkloadPage>;
     /// Current workloads per phase.
     async fn count_by_phase(&self) -> StoreResult<Vec<PhaseCount>>;
+    /// Current workloads per (team name, phase), for teams that have any.
+    async fn count_by_team_and_phase(&self) -> StoreResult<Vec<(String, Phase, u64)>>;
+}
+
+/// A catalog version as stored.
+#[derive(Clone, Debug)]
+pub struct CatalogVersion {
+    pub id: String,
+    pub content_hash: String,
+    pub source: String,
+    pub loaded_at: DateTime<Utc>,
+    pub catalog: Catalog,
+}
+
+/// What loading a catalog did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CatalogLoad {
+    pub version_id: String,
+    /// False when the content hash equals the current version's: nothing was written.
+    pub created: bool,
+    /// Workloads whose requirements were rewritten.
+    pub workloads: usize,
+}
+
+/// One materialized requirement row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequirementRecord {
+    pub control_id: String,
+    pub catalog_version_id: String,
+    pub layer: Layer,
+    pub applicable: bool,
+    pub required: bool,
+    pub effective_min_phase: Phase,
+    pub reason: String,
+}
+
+/// Catalog versions and the requirements derived from them.
+#[async_trait]
+pub trait CatalogStore: Send + Sync {
+    /// Records `catalog` as a new version unless its content hash equals the current one, and
+    /// rewrites every workload's requirements in the same transaction.
+    async fn load_catalog(
+        &self,
+        catalog: &Catalog,
+        content_hash: &str,
+        source: &str,
+    ) -> StoreResult<CatalogLoad>;
+    /// The newest catalog version.
+    async fn current_catalog(&self) -> StoreResult<Option<CatalogVersion>>;
+    /// The materialized requirements of a workload, in catalog order.
+    async fn requirements(&self, workload: &WorkloadId) -> StoreResult<Vec<RequirementRecord>>;
+    /// Rewrites every workload's requirements from the current catalog; returns how many.
+    async fn rematerialize_all(&self) -> StoreResult<usize>;
 }
 
 /// The demo organization's rows.
@@ -108,9 +162,9 @@ pub trait DemoStore: Send + Sync {
 }
 
 /// Everything the application needs from storage.
-pub trait Store: TeamStore + UserStore + WorkloadStore + DemoStore {}
+pub trait Store: TeamStore + UserStore + WorkloadStore + CatalogStore + DemoStore {}
 
-impl<T: TeamStore + UserStore + WorkloadStore + DemoStore> Store for T {}
+impl<T: TeamStore + UserStore + WorkloadStore + CatalogStore + DemoStore> Store for T {}
 
 /// How server functions and pages hold the store.
 pub type SharedStore = Arc<dyn Store>;

@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
-const USAGE: &str = "usage: strata [serve | migrate | demo [--if-empty | --remove] | help]";
+const USAGE: &str =
+    "usage: strata [serve | migrate | demo [--if-empty | --remove] | rematerialize | help]";
 
 /// Runs the command line; returns the process exit code.
 pub async fn run(args: Vec<String>) -> i32 {
@@ -31,6 +32,7 @@ pub async fn run(args: Vec<String>) -> i32 {
         ["demo"] => demo(&config, false).await,
         ["demo", "--if-empty"] => demo(&config, true).await,
         ["demo", "--remove"] => remove_demo(&config).await,
+        ["rematerialize"] => rematerialize(&config).await,
         _ => {
             eprintln!("{USAGE}");
             return 2;
@@ -76,7 +78,22 @@ async fn migrate(config: &Config) -> Result<Db, Failure> {
         "database is up to date ({})",
         redact_url(&config.database_url)
     );
+    load_catalog(&db).await?;
     Ok(db)
+}
+
+/// Loads the shipped catalog; a new version only when its content changed.
+async fn load_catalog(db: &Db) -> Result<(), Failure> {
+    let started = std::time::Instant::now();
+    let load = crate::catalog::load_starter(&db_store(db)).await?;
+    if load.created {
+        println!(
+            "catalog: recorded a new version and rewrote the requirements of {} workloads in {} ms",
+            load.workloads,
+            started.elapsed().as_millis()
+        );
+    }
+    Ok(())
 }
 
 async fn demo(config: &Config, only_if_empty: bool) -> Result<(), Failure> {
@@ -102,12 +119,25 @@ async fn remove_demo(config: &Config) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Rewrites every workload's requirements from the current catalog, and says how long it took.
+async fn rematerialize(config: &Config) -> Result<(), Failure> {
+    let db = connect(config).await?;
+    let started = std::time::Instant::now();
+    let n = db_store(&db).rematerialize_all().await?;
+    println!(
+        "rematerialized the requirements of {n} workloads in {} ms",
+        started.elapsed().as_millis()
+    );
+    Ok(())
+}
+
 fn db_store(db: &Db) -> SharedStore {
     Arc::new(db.clone())
 }
 
 async fn serve(config: Config) -> Result<(), Failure> {
     let db = connect(&config).await?;
+    load_catalog(&db).await?;
     let addr = config.addr;
     let public = config.public_url.clone();
     let state = AppState::new(config, db);

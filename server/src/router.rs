@@ -29,6 +29,14 @@ pub fn build(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let app = Router::new()
         .route("/health", get(health))
+        .route(
+            "/charts/workloads-by-phase-and-team.svg",
+            get(crate::charts::phase_and_team),
+        )
+        .route(
+            "/charts/workloads/{id}/required-by-layer.svg",
+            get(crate::charts::required_by_layer),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())

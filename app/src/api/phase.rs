@@ -27,7 +27,11 @@ pub async fn change_phase(id: String, revision: i64, direction: String) -> Resul
             return fail(AppError::Validation(e));
         }
     };
+    let blocked = (direction == "promote")
+        .then(|| crate::domain::applicability::promotion_blocker(&current.draft.attributes))
+        .flatten();
     let message = match target {
+        _ if blocked.is_some() => blocked.map(String::from),
         None => Some(format!(
             "A workload in {} cannot be {direction}d further.",
             current.phase

@@ -1,7 +1,7 @@
 //! Reading workloads: the list, one workload with its history, counts per phase.
 
 use crate::domain::listing::WorkloadQuery;
-use crate::dto::{FormChoices, PhaseCount, WorkloadPage, WorkloadView};
+use crate::dto::{ChartView, FormChoices, PhaseCount, WorkloadPage, WorkloadView};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -37,12 +37,33 @@ pub async fn get_workload(id: String) -> Result<WorkloadView, AppError> {
         .filter_map(|id| found.iter().find(|u| &u.id == id).cloned())
         .collect();
     let history = store.workload_history(&id).await.map_err(from_store)?;
+    let (requirements, readiness) = super::requirements::for_workload(&*store, &workload).await?;
+    let required: Vec<_> = requirements
+        .iter()
+        .filter(|r| r.required)
+        .map(|r| r.layer)
+        .collect();
+    let layer_chart = crate::charts::required_by_layer(&required);
     Ok(WorkloadView {
         workload,
         team_name,
         owners,
         history,
+        requirements,
+        readiness,
+        layer_chart,
     })
+}
+
+/// Workloads by team and phase, drawn and as a table.
+#[server(endpoint = "phase_team_chart", input = server_fn::codec::Json)]
+pub async fn phase_team_chart() -> Result<ChartView, AppError> {
+    use crate::api::context::{from_store, store};
+    let counts = store()?
+        .count_by_team_and_phase()
+        .await
+        .map_err(from_store)?;
+    Ok(crate::charts::workloads_by_phase_and_team(&counts))
 }
 
 /// How many workloads are in each phase.

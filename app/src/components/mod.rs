@@ -1,5 +1,6 @@
 //! Reusable pieces of UI, one component per file.
 
+pub mod chart;
 pub mod field;
 pub mod nav;
 pub mod notice;

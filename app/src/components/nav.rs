@@ -16,6 +16,7 @@ pub fn Nav() -> impl IntoView {
                 <a class="brand" href="/">"Strata"</a>
                 <a href="/">"Overview"</a>
                 <a href="/workloads">"Workloads"</a>
+                <a href="/catalog">"Catalog"</a>
                 <a href="/workloads/new">"Register a workload"</a>
             </nav>
             <span

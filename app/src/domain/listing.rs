@@ -1,7 +1,7 @@
 //! The workload list's query: search, filters, sorting and pagination, parsed from the URL with
 //! clamping, so that no hand-edited address can make the server fail.
 
-use super::Phase;
+use super::{Layer, Phase};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -49,6 +49,8 @@ pub struct WorkloadQuery {
     pub search: String,
     pub team: Option<String>,
     pub phase: Option<Phase>,
+    /// Only workloads with an open gap in this layer.
+    pub gap_layer: Option<Layer>,
     pub sort: SortKey,
     pub descending: bool,
     pub page: u32,
@@ -61,6 +63,7 @@ impl Default for WorkloadQuery {
             search: String::new(),
             team: None,
             phase: None,
+            gap_layer: None,
             sort: SortKey::Name,
             descending: false,
             page: 1,
@@ -86,6 +89,7 @@ impl WorkloadQuery {
                 .unwrap_or_default(),
             team: get("team").map(String::from),
             phase: get("phase").and_then(Phase::from_code),
+            gap_layer: get("gap").and_then(Layer::from_code),
             sort: get("sort")
                 .and_then(SortKey::from_code)
                 .unwrap_or(SortKey::Name),
@@ -106,6 +110,9 @@ impl WorkloadQuery {
         }
         if let Some(p) = self.phase {
             parts.push(("phase".into(), p.code().into()));
+        }
+        if let Some(l) = self.gap_layer {
+            parts.push(("gap".into(), l.code().into()));
         }
         if self.sort != SortKey::Name {
             parts.push(("sort".into(), self.sort.code().into()));
@@ -194,6 +201,7 @@ mod tests {
             search: "fraud & co".into(),
             team: Some("t-1".into()),
             phase: Some(Phase::Scale),
+            gap_layer: Some(Layer::Model),
             sort: SortKey::Updated,
             descending: true,
             page: 3,

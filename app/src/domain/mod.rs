@@ -1,10 +1,14 @@
 //! Types and rules of the product (design §2–3). Pure: no I/O, no leptos, no sqlx; compiles for
 //! wasm and native, so the browser and the server validate with the same code.
 
+pub mod applicability;
 pub mod attributes;
+pub mod catalog;
 pub mod codes;
+pub mod condition;
 pub mod field_errors;
 pub mod ids;
+pub mod layer;
 pub mod listing;
 pub mod phase;
 pub mod workload;
@@ -13,4 +17,5 @@ pub mod workload_form;
 pub use attributes::Attributes;
 pub use field_errors::FieldErrors;
 pub use ids::{TeamId, UserId, WorkloadId};
+pub use layer::Layer;
 pub use phase::Phase;

@@ -1,4 +1,5 @@
 //! Pages, one folder per area, one `*Page` component per file.
 
+pub mod catalog;
 pub mod home;
 pub mod workloads;

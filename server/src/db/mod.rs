@@ -2,8 +2,10 @@
 //! from the URL; store code is written once and expanded for each pool by `with_pool!`, with
 //! dialect SQL only where behaviour differs.
 
+mod catalog;
 mod demo;
 mod errors;
+pub(crate) mod requirements;
 mod rows;
 mod teams;
 mod users;

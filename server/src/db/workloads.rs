@@ -1,6 +1,7 @@
 //! Workloads as versioned rows: every change closes the current version (`valid_to`) and writes
 //! a new one in the same transaction, guarded by the revision the caller read.
 
+use super::requirements::{current_catalog_in, write_requirements};
 use super::rows::{to_json, VersionRow, VERSION_COLUMNS};
 use super::{map_err, new_id, now_micros, with_pool, Db};
 use app::domain::listing::{SortKey, WorkloadQuery};
@@ -119,6 +120,9 @@ impl Db {
             let e = encode(&draft)?;
             insert_version!(tx, id.as_str(), expected + 1, at, actor, kind, phase, draft, e)
                 .map_err(map_err)?;
+            if let Some((version_id, catalog)) = current_catalog_in!(tx) {
+                write_requirements!(tx, id.as_str(), version_id.as_str(), &catalog, &draft.attributes, phase);
+            }
             tx.commit().await.map_err(map_err)?;
             Ok(())
         })?;
@@ -202,6 +206,9 @@ impl WorkloadStore for Db {
                 .map_err(map_err)?;
             insert_version!(tx, &id, 1_i64, at, actor, ChangeKind::Created, phase, draft, e)
                 .map_err(map_err)?;
+            if let Some((version_id, catalog)) = current_catalog_in!(tx) {
+                write_requirements!(tx, id.as_str(), version_id.as_str(), &catalog, &draft.attributes, phase);
+            }
             tx.commit().await.map_err(map_err)
         })?;
         Ok(WorkloadId(id))
@@ -260,10 +267,12 @@ impl WorkloadStore for Db {
             where v.valid_to is null \
             and ($1 = '' or lower(v.name) like $2 escape '\\') \
             and ($3 = '' or v.team_id = $3) \
-            and ($4 = '' or v.phase = $4)";
+            and ($4 = '' or v.phase = $4) \
+            and ($5 = '' or exists (select 1 from requirements r where r.workload_id = v.workload_id \
+                and r.required = 1 and r.layer = $5))";
         let list_sql = format!(
             "select v.workload_id, v.name, t.name as team_name, v.phase, u.name as owner_name, \
-             v.valid_from, v.tags {filter} order by {} limit $5 offset $6",
+             v.valid_from, v.tags {filter} order by {} limit $6 offset $7",
             order_by(query.sort, query.descending)
         );
         let count_sql = format!("select count(*) {filter}");
@@ -273,14 +282,16 @@ impl WorkloadStore for Db {
         let phase = query.phase.map(|p| p.code()).unwrap_or("");
         let limit = i64::from(query.per_page);
         let offset = i64::try_from(query.offset()).unwrap_or(i64::MAX);
+        // Until attestations exist, every required control is an open gap.
+        let gap = query.gap_layer.map(|l| l.code()).unwrap_or("");
         let (rows, total): (Vec<ListRow>, i64) = with_pool!(self, pool => {
             let rows = sqlx::query_as(&list_sql)
-                .bind(&search).bind(&pattern).bind(&team).bind(phase).bind(limit).bind(offset)
+                .bind(&search).bind(&pattern).bind(&team).bind(phase).bind(gap).bind(limit).bind(offset)
                 .fetch_all(pool)
                 .await
                 .map_err(map_err)?;
             let total: i64 = sqlx::query_scalar(&count_sql)
-                .bind(&search).bind(&pattern).bind(&team).bind(phase)
+                .bind(&search).bind(&pattern).bind(&team).bind(phase).bind(gap)
                 .fetch_one(pool)
                 .await
                 .map_err(map_err)?;
@@ -306,6 +317,25 @@ impl WorkloadStore for Db {
             rows,
             total: u64::try_from(total).unwrap_or(0),
         })
+    }
+
+    async fn count_by_team_and_phase(&self) -> StoreResult<Vec<(String, Phase, u64)>> {
+        let rows: Vec<(String, String, i64)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "select t.name, v.phase, count(*) from workload_versions v \
+                 join teams t on t.id = v.team_id where v.valid_to is null group by t.name, v.phase",
+            )
+            .fetch_all(pool)
+            .await
+        })
+        .map_err(map_err)?;
+        rows.into_iter()
+            .map(|(team, phase, n)| {
+                let phase = Phase::from_code(&phase)
+                    .ok_or_else(|| StoreError::Other(format!("stored phase {phase} is unknown")))?;
+                Ok((team, phase, u64::try_from(n).unwrap_or(0)))
+            })
+            .collect()
     }
 
     async fn count_by_phase(&self) -> StoreResult<Vec<PhaseCount>> {

@@ -68,25 +68,12 @@ fn bad(name: &str, what: &str) -> StoreError {
     StoreError::Other(format!("demo workload {name}: invalid {what}"))
 }
 
-fn draft(
-    w: &data::DemoWorkload,
-    team: &TeamId,
-    people: &[app::dto::User],
-) -> Result<WorkloadDraft, StoreError> {
-    let member = |i: usize| &people[i];
+/// The attributes of a demo workload, checked by the same rules as a person's form.
+pub fn attributes(w: &data::DemoWorkload) -> Result<app::domain::Attributes, StoreError> {
     let mut form = WorkloadForm {
         name: w.name.into(),
-        description: w.purpose.into(),
-        team_id: team.0.clone(),
-        primary_owner: member(w.owners[0]).id.0.clone(),
-        other_owners: w.owners[1..]
-            .iter()
-            .map(|i| member(*i).email.clone())
-            .collect::<Vec<_>>()
-            .join(", "),
-        tags: w.tags.into(),
-        model_name: w.model.0.into(),
-        model_version: w.model.1.into(),
+        team_id: "demo".into(),
+        primary_owner: "demo".into(),
         ..WorkloadForm::default()
     };
     let codes: Vec<&str> = w.attributes.split_whitespace().collect();
@@ -112,6 +99,27 @@ fn draft(
         };
         *slot = code.to_string();
     }
+    form.check()
+        .map(|c| c.attributes)
+        .map_err(|e| bad(w.name, &e.summary()))
+}
+
+fn draft(
+    w: &data::DemoWorkload,
+    team: &TeamId,
+    people: &[app::dto::User],
+) -> Result<WorkloadDraft, StoreError> {
+    let member = |i: usize| &people[i];
+    let form = WorkloadForm {
+        name: w.name.into(),
+        description: w.purpose.into(),
+        team_id: team.0.clone(),
+        primary_owner: member(w.owners[0]).id.0.clone(),
+        tags: w.tags.into(),
+        model_name: w.model.0.into(),
+        model_version: w.model.1.into(),
+        ..WorkloadForm::blank()
+    };
     let c = form.check().map_err(|e| bad(w.name, &e.summary()))?;
     Ok(WorkloadDraft {
         name: c.name,
@@ -122,7 +130,7 @@ fn draft(
             .iter()
             .map(|i| member(*i).id.clone())
             .collect(),
-        attributes: c.attributes,
+        attributes: attributes(w)?,
         model_refs: c.model_refs,
         dataset_refs: c.dataset_refs,
         tags: c.tags,
@@ -140,6 +148,60 @@ mod tests {
             (count("prototype"), count("production"), count("scale")),
             (12, 12, 6)
         );
+    }
+
+    #[test]
+    fn every_condition_code_is_true_for_two_workloads_and_false_for_others() {
+        use app::domain::condition::ConditionCode;
+        let all: Vec<_> = WORKLOADS
+            .iter()
+            .map(|w| super::attributes(w).expect("valid"))
+            .collect();
+        let catalog = crate::catalog::parse(crate::catalog::STARTER).expect("starter");
+        let mut codes: Vec<ConditionCode> = catalog
+            .controls
+            .iter()
+            .flat_map(|c| c.applies_when.codes())
+            .collect();
+        codes.extend(catalog.pull_forward.iter().flat_map(|r| r.when.codes()));
+        codes.sort();
+        codes.dedup();
+        for code in codes {
+            let on = all.iter().filter(|a| code.holds(a)).count();
+            if code == ConditionCode::Always {
+                continue;
+            }
+            assert!(
+                on >= 2 && on < all.len(),
+                "{} holds for {on} of {}",
+                code.code(),
+                all.len()
+            );
+        }
+    }
+
+    #[test]
+    fn every_starter_control_is_required_by_some_demo_workload() {
+        use app::domain::applicability::required;
+        use app::domain::Phase;
+        let catalog = crate::catalog::parse(crate::catalog::STARTER).expect("starter");
+        let mut seen = std::collections::BTreeSet::new();
+        for w in &WORKLOADS {
+            let a = super::attributes(w).expect("valid");
+            let phase = Phase::from_code(w.phase).expect("phase");
+            seen.extend(
+                required(&a, phase, &catalog)
+                    .into_iter()
+                    .map(|c| c.id.clone()),
+            );
+        }
+        let missing: Vec<_> = catalog
+            .controls
+            .iter()
+            .filter(|c| !seen.contains(&c.id))
+            .map(|c| c.id.as_str())
+            .collect();
+        assert!(missing.is_empty(), "never required: {missing:?}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use crate::on_both_backends;
 use crate::support::TestDb;
 use app::ports::SharedStore;
+use std::sync::Arc;
 use strata_server::config::Config;
 use strata_server::state::AppState;
 
@@ -178,4 +179,62 @@ on_both_backends!(
     health_and_pages_answer_with_the_right_status,
     malformed_list_parameters_are_clamped_never_a_500,
     cross_origin_posts_are_refused,
+    catalog_requirements_and_charts_are_served,
 );
+
+async fn catalog_requirements_and_charts_are_served(t: &TestDb) {
+    let store: app::ports::SharedStore = Arc::new(t.db.clone());
+    strata_server::catalog::load_starter(&store)
+        .await
+        .expect("catalog");
+    let s = seeded(t).await;
+    let c = client();
+    let (status, catalog) = get(&c, &format!("{}/catalog", s.base)).await;
+    assert_eq!(status, 200);
+    assert!(catalog.contains("Strata starter catalog") && catalog.contains("DATA-01"));
+    let (_, list) = get(&c, &format!("{}/workloads?q=credit%20scorer", s.base)).await;
+    let link = first_workload_link(&list);
+    let (status, page) = get(&c, &format!("{}{link}", s.base)).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("data-testid=\"requirements-organizational\""));
+    assert!(page.contains("Not applicable: applies only when the workload is generative"));
+    assert!(
+        page.contains("role=\"img\" aria-labelledby=\"chart-layers-title\""),
+        "the chart is inline SVG"
+    );
+    let res = c
+        .get(format!("{}/charts/workloads-by-phase-and-team.svg", s.base))
+        .send()
+        .await
+        .expect("svg");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(
+        res.headers().get("content-type").map(|v| v.as_bytes()),
+        Some(&b"image/svg+xml; charset=utf-8"[..])
+    );
+    assert!(res
+        .text()
+        .await
+        .expect("body")
+        .contains("<title id=\"chart-phase-team-title\">"));
+    let res = c
+        .get(format!("{}/charts{link}/required-by-layer.svg", s.base))
+        .send()
+        .await
+        .expect("svg");
+    assert_eq!(res.status().as_u16(), 200);
+    let res = c
+        .get(format!(
+            "{}/charts/workloads/nope/required-by-layer.svg",
+            s.base
+        ))
+        .send()
+        .await
+        .expect("svg");
+    assert_eq!(res.status().as_u16(), 404);
+    let (_, gaps) = get(&c, &format!("{}/workloads?gap=organizational", s.base)).await;
+    assert!(
+        gaps.contains("30 workloads"),
+        "every demo workload has organizational gaps"
+    );
+}

@@ -1,6 +1,8 @@
 //! One integration-test binary for the server: the store contract on SQLite and PostgreSQL,
 //! and HTTP through the real router on both.
 
+mod catalog_golden;
+mod catalog_store;
 mod http;
 mod http_forms;
 mod store_contract;

@@ -1,6 +1,7 @@
 //! Overview: how many workloads sit in each phase, with links into the filtered list.
 
-use crate::api::workloads::phase_counts;
+use crate::api::workloads::{phase_counts, phase_team_chart};
+use crate::components::chart::Chart;
 use crate::components::notice::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,6 +10,7 @@ use leptos_meta::Title;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let counts = Resource::new_blocking(|| (), |_| phase_counts());
+    let chart = Resource::new_blocking(|| (), |_| phase_team_chart());
     view! {
         <Title text="Overview"/>
         <h1>"AI workloads at a glance"</h1>
@@ -31,6 +33,14 @@ pub fn HomePage() -> impl IntoView {
                             </ul>
                         }.into_any()
                     }
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <Suspense fallback=|| view! { <p>"Loading chart…"</p> }>
+            {move || Suspend::new(async move {
+                match chart.await {
+                    Ok(chart) => view! { <Chart chart testid="phase-team-chart"/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}

@@ -2,7 +2,7 @@
 //! and the result is a shareable URL.
 
 use crate::domain::listing::WorkloadQuery;
-use crate::domain::Phase;
+use crate::domain::{Layer, Phase};
 use crate::dto::Team;
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -12,6 +12,7 @@ use leptos_router::components::Form;
 pub fn ListFilters(query: WorkloadQuery, teams: Vec<Team>) -> impl IntoView {
     let team = query.team.clone().unwrap_or_default();
     let phase = query.phase.map(|p| p.code()).unwrap_or("");
+    let gap = query.gap_layer.map(|l| l.code()).unwrap_or("");
     view! {
         <Form method="GET" action="/workloads">
             <div class="filters" role="search">
@@ -35,6 +36,15 @@ pub fn ListFilters(query: WorkloadQuery, teams: Vec<Team>) -> impl IntoView {
                         <option value="" selected=phase.is_empty()>"All phases"</option>
                         {Phase::ALL.iter().map(|p| view! {
                             <option value=p.code() selected=p.code() == phase>{p.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-gap">"Open gaps in layer"</label>
+                    <select id="filter-gap" name="gap">
+                        <option value="" selected=gap.is_empty()>"Any layer"</option>
+                        {Layer::ALL.iter().map(|l| view! {
+                            <option value=l.code() selected=l.code() == gap>{l.label()}</option>
                         }).collect_view()}
                     </select>
                 </div>

@@ -11,7 +11,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use std::collections::BTreeMap;
 
-const PARAMS: [&str; 7] = ["q", "team", "phase", "sort", "dir", "page", "per_page"];
+const PARAMS: [&str; 8] = [
+    "q", "team", "phase", "gap", "sort", "dir", "page", "per_page",
+];
 
 /// Lists workloads.
 #[component]

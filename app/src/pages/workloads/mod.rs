@@ -8,6 +8,8 @@ mod list_page;
 mod list_table;
 mod new_page;
 mod phase_actions;
+mod readiness_panel;
+mod requirements_section;
 mod workload_page;
 
 pub use edit_page::EditWorkloadPage;

@@ -3,10 +3,14 @@
 use super::attribute_table::AttributeTable;
 use super::history_table::HistoryTable;
 use super::phase_actions::PhaseActions;
+use super::readiness_panel::ReadinessPanel;
+use super::requirements_section::RequirementsSection;
 use crate::api::flash::take_flash;
 use crate::api::phase::ChangePhase;
 use crate::api::workloads::get_workload;
+use crate::components::chart::Chart;
 use crate::components::notice::{ErrorNotice, FormMessage};
+use crate::domain::attributes::EuAiActClass;
 use crate::dto::WorkloadView;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -72,7 +76,16 @@ fn WorkloadDetails(view: WorkloadView, action: ServerAction<ChangePhase>) -> imp
             </dd>
             <dt>"Tags"</dt><dd>{if d.tags.is_empty() { "—".to_string() } else { d.tags.join(", ") }}</dd>
         </dl>
+        {(d.attributes.eu_ai_act_class == EuAiActClass::Prohibited).then(|| view! {
+            <div class="notice notice-error" role="alert" data-testid="prohibited-flag">
+                <p>"Flagged: classified as a prohibited practice under the EU AI Act. It cannot be promoted until its class changes."</p>
+            </div>
+        })}
         <PhaseActions id=w.id.0.clone() revision=w.revision phase=w.phase action/>
+        <ReadinessPanel readiness=view.readiness/>
+        <h2>"Required controls"</h2>
+        <Chart chart=view.layer_chart testid="layer-chart"/>
+        <RequirementsSection requirements=view.requirements/>
         <h2>"Attributes"</h2>
         <AttributeTable attributes=d.attributes.clone()/>
         <h2>"Model and dataset"</h2>

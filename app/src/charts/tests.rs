@@ -1,0 +1,49 @@
+use super::*;
+
+fn sample() -> Vec<(String, Phase, u64)> {
+    vec![
+        ("Risk & Fraud".into(), Phase::Prototype, 2),
+        ("Risk & Fraud".into(), Phase::Scale, 2),
+        ("Platform ML".into(), Phase::Production, 3),
+        ("Platform ML".into(), Phase::Prototype, 1),
+    ]
+}
+
+#[test]
+fn phase_by_team_chart_has_its_name_and_table() {
+    let c = workloads_by_phase_and_team(&sample());
+    assert!(c
+        .svg
+        .contains(r#"role="img" aria-labelledby="chart-phase-team-title""#));
+    assert!(c
+        .svg
+        .contains("<title id=\"chart-phase-team-title\">Workloads by team and phase</title>"));
+    assert!(
+        c.svg.contains("Risk &amp; Fraud") || c.svg.contains("Risk &#38; Fraud"),
+        "team names are drawn, escaped"
+    );
+    assert_eq!(c.columns, vec!["Team", "Prototype", "Production", "Scale"]);
+    assert_eq!(
+        c.rows,
+        vec![
+            ("Platform ML".to_string(), vec![1, 3, 0]),
+            ("Risk & Fraud".to_string(), vec![2, 0, 2])
+        ]
+    );
+    insta::assert_snapshot!("phase_by_team", c.svg);
+}
+
+#[test]
+fn layer_chart_counts_required_controls() {
+    let c = required_by_layer(&[Layer::Data, Layer::Data, Layer::Organizational]);
+    assert_eq!(c.rows[0], ("Data".to_string(), vec![2]));
+    assert_eq!(c.rows[4], ("Organizational".to_string(), vec![1]));
+    assert!(c.svg.starts_with("<svg") && c.svg.contains("Required controls by layer"));
+    insta::assert_snapshot!("required_by_layer", c.svg);
+}
+
+#[test]
+fn an_empty_chart_still_renders() {
+    let c = workloads_by_phase_and_team(&[]);
+    assert!(c.svg.contains("<svg") && c.rows.is_empty());
+}

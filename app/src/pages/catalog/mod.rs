@@ -1,0 +1,5 @@
+//! The control catalog.
+
+mod catalog_page;
+mod control_row;
+pub use catalog_page::CatalogPage;

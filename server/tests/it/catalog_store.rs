@@ -1,0 +1,184 @@
+//! Catalog versions and materialized requirements on both backends: versions only when content
+//! changes, and the requirements table always equal to the pure rules.
+
+use crate::on_both_backends;
+use crate::store_contract::draft;
+use crate::support::TestDb;
+use app::domain::applicability::evaluate;
+use app::domain::listing::WorkloadQuery;
+use app::domain::{Layer, Phase};
+use app::ports::SharedStore;
+use std::sync::Arc;
+use strata_server::catalog::{content_hash, load_starter, parse, STARTER};
+
+fn store(t: &TestDb) -> SharedStore {
+    Arc::new(t.db.clone())
+}
+
+/// Asserts that every current workload's requirement rows equal the pure rules.
+async fn assert_materialized(s: &SharedStore) -> usize {
+    let catalog = s.current_catalog().await.expect("current").expect("loaded");
+    let all = s
+        .list_workloads(&WorkloadQuery {
+            per_page: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("list");
+    for row in &all.rows {
+        let id = app::domain::WorkloadId(row.id.clone());
+        let w = s.get_workload(&id).await.expect("get").expect("exists");
+        let mut expected: Vec<_> = evaluate(&w.draft.attributes, &catalog.catalog)
+            .into_iter()
+            .map(|d| {
+                (
+                    d.control_id.clone(),
+                    d.applies,
+                    d.required_at(w.phase),
+                    d.effective_min_phase,
+                    d.reason,
+                )
+            })
+            .collect();
+        expected.sort();
+        let mut stored: Vec<_> = s
+            .requirements(&id)
+            .await
+            .expect("requirements")
+            .into_iter()
+            .map(|r| {
+                assert_eq!(
+                    r.catalog_version_id, catalog.id,
+                    "rows belong to the current catalog"
+                );
+                (
+                    r.control_id,
+                    r.applicable,
+                    r.required,
+                    r.effective_min_phase,
+                    r.reason,
+                )
+            })
+            .collect();
+        stored.sort();
+        assert_eq!(stored, expected, "requirements of {}", row.name);
+    }
+    all.rows.len()
+}
+
+async fn a_catalog_version_is_recorded_only_when_its_content_changes(t: &TestDb) {
+    let s = store(t);
+    assert!(s.current_catalog().await.expect("none yet").is_none());
+    let first = load_starter(&s).await.expect("load");
+    assert!(first.created);
+    let again = load_starter(&s).await.expect("reload");
+    assert_eq!(
+        (again.created, again.version_id.as_str()),
+        (false, first.version_id.as_str()),
+        "a restart records nothing"
+    );
+    let mut changed = parse(STARTER).expect("valid");
+    changed.controls[0].title = "Data source inventory".into();
+    let next = s
+        .load_catalog(&changed, &content_hash(&changed), "test")
+        .await
+        .expect("load changed");
+    assert!(next.created && next.version_id != first.version_id);
+    let current = s.current_catalog().await.expect("current").expect("loaded");
+    assert_eq!(
+        (current.id, current.source.as_str()),
+        (next.version_id, "test")
+    );
+    assert_eq!(current.catalog, changed);
+}
+
+async fn requirements_equal_the_rules_for_every_demo_workload(t: &TestDb) {
+    let s = store(t);
+    load_starter(&s).await.expect("load");
+    strata_server::demo::seed(&s).await.expect("seed");
+    assert_eq!(assert_materialized(&s).await, 30);
+    // A new catalog version rewrites every workload in the same transaction.
+    let mut changed = parse(STARTER).expect("valid");
+    changed.controls.retain(|c| c.id != "APP-01");
+    let load = s
+        .load_catalog(&changed, &content_hash(&changed), "test")
+        .await
+        .expect("load");
+    assert_eq!(load.workloads, 30);
+    assert_materialized(&s).await;
+    assert_eq!(s.rematerialize_all().await.expect("rematerialize"), 30);
+    assert_materialized(&s).await;
+}
+
+async fn promotion_grows_the_required_set_and_edits_rewrite_it(t: &TestDb) {
+    let s = store(t);
+    load_starter(&s).await.expect("load");
+    let team = s.create_team("T", false).await.expect("team").id;
+    let ana = s
+        .create_user("Ana", "ana@example.test", false)
+        .await
+        .expect("user")
+        .id;
+    let id = s
+        .create_workload(&draft("Bot", &team, &ana), Phase::Prototype, "x", false)
+        .await
+        .expect("create");
+    let required =
+        |rows: Vec<app::ports::RequirementRecord>| rows.iter().filter(|r| r.required).count();
+    let at_prototype = required(s.requirements(&id).await.expect("rows"));
+    assert!(at_prototype > 0);
+    s.change_phase(&id, 1, Phase::Production, "x")
+        .await
+        .expect("promote");
+    let at_production = required(s.requirements(&id).await.expect("rows"));
+    assert!(
+        at_production > at_prototype,
+        "{at_production} > {at_prototype}"
+    );
+    let mut personal = draft("Bot", &team, &ana);
+    personal.attributes.processes_personal_data = app::domain::attributes::PersonalData::Yes;
+    s.update_workload(&id, 2, &personal, "x")
+        .await
+        .expect("edit");
+    let rows = s.requirements(&id).await.expect("rows");
+    assert!(
+        rows.iter().any(|r| r.control_id == "DATA-06" && r.required),
+        "personal data adds DATA-06"
+    );
+    assert_materialized(&s).await;
+}
+
+async fn the_list_filters_by_layer_gap_and_counts_by_team(t: &TestDb) {
+    let s = store(t);
+    load_starter(&s).await.expect("load");
+    strata_server::demo::seed(&s).await.expect("seed");
+    let gaps = |layer| {
+        let s = s.clone();
+        async move {
+            s.list_workloads(&WorkloadQuery {
+                gap_layer: Some(layer),
+                per_page: 100,
+                ..Default::default()
+            })
+            .await
+            .expect("list")
+            .total
+        }
+    };
+    // Every workload has required organizational controls (ORG-01 applies to all from prototype).
+    assert_eq!(gaps(Layer::Organizational).await, 30);
+    let model_gaps = gaps(Layer::Model).await;
+    assert!(model_gaps > 0 && model_gaps <= 30);
+    let counts = s.count_by_team_and_phase().await.expect("counts");
+    assert_eq!(counts.iter().map(|(_, _, n)| n).sum::<u64>(), 30);
+    assert!(counts
+        .iter()
+        .any(|(t, p, n)| t == "Risk & Fraud" && *p == Phase::Scale && *n == 2));
+}
+
+on_both_backends!(
+    a_catalog_version_is_recorded_only_when_its_content_changes,
+    requirements_equal_the_rules_for_every_demo_workload,
+    promotion_grows_the_required_set_and_edits_rewrite_it,
+    the_list_filters_by_layer_gap_and_counts_by_team,
+);
