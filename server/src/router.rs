@@ -13,6 +13,7 @@ use axum::{Json, Router};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::cookie::{time::Duration, SameSite};
+use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
@@ -59,7 +60,23 @@ pub fn build(state: AppState) -> Router {
     .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
 }
 
-fn with_sessions<S: SessionStore + Clone>(app: Router, store: S, secure: bool) -> Router {
+fn with_sessions<S: SessionStore + ExpiredDeletion + Clone>(
+    app: Router,
+    store: S,
+    secure: bool,
+) -> Router {
+    // Expired sessions (and their one-shot flashes) are deleted hourly. Every instance may do
+    // this: the delete is idempotent, so nothing needs to coordinate it.
+    let sweeper = store.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            if let Err(e) = sweeper.delete_expired().await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+        }
+    });
     // Lax, not the default Strict: the sign-in redirect back from an identity provider must
     // carry the cookie.
     let layer = SessionManagerLayer::new(store)

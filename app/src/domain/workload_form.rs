@@ -134,6 +134,27 @@ impl WorkloadForm {
         }
     }
 
+    /// The text field of an attribute, by its code name (`ai_type`, `multi_tenant`…), so that
+    /// attribute vectors written as `name=code` pairs go through the same checks as a form.
+    pub fn attribute_mut(&mut self, name: &str) -> Option<&mut String> {
+        Some(match name {
+            "model_source" => &mut self.model_source,
+            "hosting" => &mut self.hosting,
+            "ai_type" => &mut self.ai_type,
+            "data_connectivity" => &mut self.data_connectivity,
+            "autonomy_level" => &mut self.autonomy_level,
+            "persistent_memory" => &mut self.persistent_memory,
+            "user_exposure" => &mut self.user_exposure,
+            "processes_personal_data" => &mut self.processes_personal_data,
+            "data_sensitivity" => &mut self.data_sensitivity,
+            "decision_impact" => &mut self.decision_impact,
+            "eu_ai_act_class" => &mut self.eu_ai_act_class,
+            "eu_role" => &mut self.eu_role,
+            "multi_tenant" => &mut self.multi_tenant,
+            _ => return None,
+        })
+    }
+
     /// Checks everything that needs no store; every problem is reported against its field.
     pub fn check(&self) -> Result<CheckedForm, FieldErrors> {
         let mut e = FieldErrors::default();

@@ -81,22 +81,9 @@ pub fn attributes(w: &data::DemoWorkload) -> Result<app::domain::Attributes, Sto
         return Err(bad(w.name, "attribute list"));
     }
     for (field, code) in ATTRIBUTE_ORDER.iter().zip(codes) {
-        let slot = match *field {
-            "model_source" => &mut form.model_source,
-            "hosting" => &mut form.hosting,
-            "ai_type" => &mut form.ai_type,
-            "data_connectivity" => &mut form.data_connectivity,
-            "autonomy_level" => &mut form.autonomy_level,
-            "persistent_memory" => &mut form.persistent_memory,
-            "user_exposure" => &mut form.user_exposure,
-            "processes_personal_data" => &mut form.processes_personal_data,
-            "data_sensitivity" => &mut form.data_sensitivity,
-            "decision_impact" => &mut form.decision_impact,
-            "eu_ai_act_class" => &mut form.eu_ai_act_class,
-            "eu_role" => &mut form.eu_role,
-            "multi_tenant" => &mut form.multi_tenant,
-            _ => return Err(bad(w.name, field)),
-        };
+        let slot = form
+            .attribute_mut(field)
+            .ok_or_else(|| bad(w.name, field))?;
         *slot = code.to_string();
     }
     form.check()

@@ -27,22 +27,9 @@ fn vector(text: &str) -> Attributes {
     };
     for pair in text.split(',') {
         let (k, v) = pair.trim().split_once('=').expect("key=value");
-        let slot = match k {
-            "model_source" => &mut f.model_source,
-            "hosting" => &mut f.hosting,
-            "ai_type" => &mut f.ai_type,
-            "data_connectivity" => &mut f.data_connectivity,
-            "autonomy_level" => &mut f.autonomy_level,
-            "persistent_memory" => &mut f.persistent_memory,
-            "user_exposure" => &mut f.user_exposure,
-            "processes_personal_data" => &mut f.processes_personal_data,
-            "data_sensitivity" => &mut f.data_sensitivity,
-            "decision_impact" => &mut f.decision_impact,
-            "eu_ai_act_class" => &mut f.eu_ai_act_class,
-            "eu_role" => &mut f.eu_role,
-            "multi_tenant" => &mut f.multi_tenant,
-            other => panic!("unknown attribute {other}"),
-        };
+        let slot = f
+            .attribute_mut(k)
+            .unwrap_or_else(|| panic!("unknown attribute {k}"));
         *slot = v.to_string();
     }
     f.check().expect("a valid vector").attributes

@@ -74,6 +74,17 @@ async fn get(c: &reqwest::Client, url: &str) -> (u16, String) {
     (status, res.text().await.expect("body"))
 }
 
+/// The body of a page, whatever its status.
+pub async fn body(c: &reqwest::Client, url: impl reqwest::IntoUrl) -> String {
+    c.get(url)
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body")
+}
+
 pub fn first_workload_link(html: &str) -> String {
     let start = html.find("href=\"/workloads/0").expect("a workload link") + 6;
     let end = start + html[start..].find('"').expect("link end");

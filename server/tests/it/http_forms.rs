@@ -2,7 +2,7 @@
 //! back with the typed values and a message per field (a session flash, never in the URL), and
 //! saves nothing; a valid one is saved and redirects to the workload.
 
-use crate::http::{client, first_workload_link, seeded};
+use crate::http::{body, client, first_workload_link, seeded};
 use crate::on_both_backends;
 use crate::support::TestDb;
 use app::domain::listing::WorkloadQuery;
@@ -85,14 +85,7 @@ async fn a_refused_form_comes_back_with_what_was_typed(t: &TestDb) {
         "/workloads/new",
         "typed values never travel in the URL"
     );
-    let page = c
-        .get(format!("{}/workloads/new", s.base))
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("body");
+    let page = body(&c, format!("{}/workloads/new", s.base)).await;
     assert!(page.contains("Nothing was saved"));
     assert!(page.contains("Enter a name."), "the name error is shown");
     assert!(
@@ -108,14 +101,7 @@ async fn a_refused_form_comes_back_with_what_was_typed(t: &TestDb) {
         "typed HTML is kept, as text"
     );
     assert!(!page.contains("<script>alert(1)"));
-    let again = c
-        .get(format!("{}/workloads/new", s.base))
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("body");
+    let again = body(&c, format!("{}/workloads/new", s.base)).await;
     assert!(
         !again.contains("Nothing was saved"),
         "the flash is shown once"
@@ -126,14 +112,7 @@ async fn a_refused_form_comes_back_with_what_was_typed(t: &TestDb) {
 async fn create_edit_and_promote_without_javascript(t: &TestDb) {
     let s = seeded(t).await;
     let c = client();
-    let form_page = c
-        .get(format!("{}/workloads/new", s.base))
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("body");
+    let form_page = body(&c, format!("{}/workloads/new", s.base)).await;
     let team = first_option(&form_page, "form[team_id]");
     let owner = first_option(&form_page, "form[primary_owner]");
     let mut fields = vec![
@@ -161,14 +140,7 @@ async fn create_edit_and_promote_without_javascript(t: &TestDb) {
     assert_eq!(res.status().as_u16(), 302);
     let page_url = location(&res);
     assert!(page_url.starts_with("/workloads/0"), "{page_url}");
-    let page = c
-        .get(format!("{}{page_url}", s.base))
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("body");
+    let page = body(&c, format!("{}{page_url}", s.base)).await;
     assert!(
         page.contains("Claims triage &lt;beta&gt;"),
         "HTML in a name is shown as text"
@@ -179,14 +151,7 @@ async fn create_edit_and_promote_without_javascript(t: &TestDb) {
     // The same name again in the same team is refused on the name field.
     let res = post_form(&c, &s.base, "create_workload", "/workloads/new", &fields).await;
     assert_eq!(location(&res), "/workloads/new");
-    let again = c
-        .get(format!("{}/workloads/new", s.base))
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("body");
+    let again = body(&c, format!("{}/workloads/new", s.base)).await;
     assert!(again.contains("This team already has a workload with this name."));
     assert_eq!(total(&s).await, 31);
 
@@ -201,14 +166,7 @@ async fn create_edit_and_promote_without_javascript(t: &TestDb) {
     assert_eq!(location(&res), page_url);
     let res = post_form(&c, &s.base, "update_workload", &edit, &fields).await;
     assert_eq!(location(&res), edit);
-    let refused = c
-        .get(format!("{}{edit}", s.base))
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("body");
+    let refused = body(&c, format!("{}{edit}", s.base)).await;
     assert!(refused.contains("Someone else saved this workload"));
     let w = s
         .store
@@ -228,14 +186,7 @@ async fn create_edit_and_promote_without_javascript(t: &TestDb) {
     assert_eq!(location(&res), page_url);
     let res = post_form(&c, &s.base, "change_phase", &page_url, &promote).await;
     assert_eq!(location(&res), page_url);
-    let page = c
-        .get(format!("{}{page_url}", s.base))
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("body");
+    let page = body(&c, format!("{}{page_url}", s.base)).await;
     assert!(page.contains("The workload changed since this page was opened"));
     assert!(page.contains("Promoted to Production"));
     let w = s
@@ -259,14 +210,7 @@ async fn bad_ids_in_forms_are_answered_not_crashed(t: &TestDb) {
     )
     .await;
     assert_eq!(res.status().as_u16(), 404);
-    let list = c
-        .get(format!("{}/workloads", s.base))
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("body");
+    let list = body(&c, format!("{}/workloads", s.base)).await;
     let link = first_workload_link(&list);
     let id = link.trim_start_matches("/workloads/");
     let res = post_form(

@@ -111,3 +111,32 @@ fn html_is_kept_as_typed_text() {
         Some("<b>bold</b> bot")
     );
 }
+
+#[test]
+fn every_attribute_has_a_named_field() {
+    let names = [
+        "model_source",
+        "hosting",
+        "ai_type",
+        "data_connectivity",
+        "autonomy_level",
+        "persistent_memory",
+        "user_exposure",
+        "processes_personal_data",
+        "data_sensitivity",
+        "decision_impact",
+        "eu_ai_act_class",
+        "eu_role",
+        "multi_tenant",
+    ];
+    let mut f = valid();
+    for name in names {
+        *f.attribute_mut(name).expect("known attribute") = "bogus".into();
+    }
+    assert!(f.attribute_mut("name").is_none(), "only attributes");
+    let e = errors(&f);
+    assert!(
+        names.iter().all(|n| e.get(n).is_some()),
+        "each bad value is reported on its own field"
+    );
+}
