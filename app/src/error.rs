@@ -46,7 +46,11 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
                 let mut e = FieldErrors::default();
                 e.add("request", format!("The request could not be read: {msg}"));
-                AppError::Validation(e)
+                let err = AppError::Validation(e);
+                // Bad input is never answered as a server failure.
+                #[cfg(feature = "ssr")]
+                crate::api::context::set_status(err.status());
+                err
             }
             ServerFnErrorErr::Request(_) => {
                 AppError::Internal("the server could not be reached".into())

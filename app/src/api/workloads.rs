@@ -9,7 +9,11 @@ use leptos::prelude::*;
 #[server(endpoint = "list_workloads", input = server_fn::codec::Json)]
 pub async fn list_workloads(query: WorkloadQuery) -> Result<WorkloadPage, AppError> {
     use crate::api::context::{from_store, store};
-    store()?.list_workloads(&query).await.map_err(from_store)
+    // Callers other than the list page can send any numbers: apply the URL's bounds again.
+    store()?
+        .list_workloads(&query.clamped())
+        .await
+        .map_err(from_store)
 }
 
 /// One workload with team and owner names and its full history; 404 when unknown.

@@ -99,6 +99,15 @@ impl WorkloadQuery {
         }
     }
 
+    /// The same bounds as `from_params`, for a query that did not come from a URL (a server
+    /// function's caller can send any numbers).
+    pub fn clamped(mut self) -> Self {
+        self.search = self.search.trim().chars().take(MAX_SEARCH).collect();
+        self.page = self.page.clamp(1, 100_000);
+        self.per_page = self.per_page.clamp(1, MAX_PER_PAGE);
+        self
+    }
+
     /// The URL query string for this query (without `?`), leaving out defaults.
     pub fn to_query_string(&self) -> String {
         let mut parts: Vec<(String, String)> = Vec::new();
@@ -231,6 +240,21 @@ mod tests {
             }
         }
         String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn clamping_applies_the_url_bounds() {
+        let q = WorkloadQuery {
+            page: 0,
+            per_page: 1_000_000,
+            search: "x".repeat(500),
+            ..Default::default()
+        }
+        .clamped();
+        assert_eq!(
+            (q.page, q.per_page, q.search.len()),
+            (1, MAX_PER_PAGE, MAX_SEARCH)
+        );
     }
 
     proptest! {

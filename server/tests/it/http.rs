@@ -137,6 +137,29 @@ async fn malformed_list_parameters_are_clamped_never_a_500(t: &TestDb) {
         assert_eq!(status, 200, "{query}");
         assert!(body.contains("Workloads"), "{query}");
     }
+    // The server function behind the list applies the same bounds to direct callers.
+    let res = c
+        .post(format!("{}/api/list_workloads", s.base))
+        .header("content-type", "application/json")
+        .body(r#"{"query":{"search":"","team":null,"phase":null,"gap_layer":null,"sort":"Name","descending":false,"page":0,"per_page":100000}}"#)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status().as_u16(), 200);
+    let page: app::dto::WorkloadPage = res.json().await.expect("json");
+    assert_eq!((page.rows.len(), page.total), (30, 30));
+    let res = c
+        .post(format!("{}/api/list_workloads", s.base))
+        .header("content-type", "application/json")
+        .body(r#"{"query":{"page":"x"}}"#)
+        .send()
+        .await
+        .expect("request");
+    assert!(
+        res.status().is_client_error(),
+        "malformed JSON is refused: {}",
+        res.status()
+    );
     let (_, body) = get(&c, &format!("{}/workloads?page=99&per_page=10", s.base)).await;
     assert!(
         body.contains("No workload matches"),

@@ -21,10 +21,11 @@ pub fn ControlRow(control: Control, pull: Vec<PullForward>) -> impl IntoView {
         .map(|(k, ids)| format!("{k}: {}", ids.join(", ")))
         .collect();
     view! {
-        <tr data-control=c.id.clone()>
+        <tr id=c.id.clone() data-control=c.id.clone()>
             <td>
                 <span class="mono">{c.id.clone()}</span>" "<strong>{c.title.clone()}</strong>
                 {(!c.objective.is_empty()).then(|| view! { <p class="objective">{c.objective.clone()}</p> })}
+                {(!c.guidance.is_empty()).then(|| view! { <p class="guidance">{c.guidance.clone()}</p> })}
                 {(!c.evidence.is_empty()).then(|| view! {
                     <p class="hint">{format!("Evidence: {}", c.evidence.join("; "))}</p>
                 })}

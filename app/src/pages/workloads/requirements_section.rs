@@ -49,9 +49,13 @@ fn LayerGroup(layer: Layer, rows: Vec<RequirementView>) -> impl IntoView {
                             ("Not applicable".to_string(), "state state-na")
                         };
                         let control = r.control_id.clone();
+                        let href = format!("/catalog#{}", r.control_id);
                         view! {
                             <tr data-control=control data-required=r.required.to_string()>
-                                <td><span class="mono">{r.control_id}</span>" "{r.title}</td>
+                                <td>
+                                    <a class="mono" href=href>{r.control_id}</a>
+                                    " "{r.title}
+                                </td>
                                 <td><span class=class>{state}</span></td>
                                 <td class="reason">{r.reason}</td>
                             </tr>
