@@ -26,6 +26,9 @@ fi
 
 [ "${1:-}" = test ] || exit 0
 
+for tool in curl python3; do
+  command -v "$tool" >/dev/null 2>&1 || apt_install "$tool"
+done
 if [ ! -x /usr/bin/chromium ]; then
   echo "==> installing Chromium (Debian package)"
   apt_install chromium
@@ -33,6 +36,10 @@ fi
 if ! command -v npm >/dev/null 2>&1; then
   echo "==> installing Node.js and npm (Debian packages)"
   apt_install nodejs npm
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "warning: Node.js $node_major found; Playwright 1.65 supports Node.js 20 or newer" >&2
 fi
 stamp=end2end/node_modules/.strata-installed
 if [ ! -f "$stamp" ] || [ end2end/package-lock.json -nt "$stamp" ]; then

@@ -11,7 +11,8 @@ fi
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 log() { echo "$@" >&2; }
 
-if ! command -v pg_lsclusters >/dev/null 2>&1; then
+# pg_lsclusters alone (postgresql-common) can outlive the server package: look for a server.
+if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || ! command -v pg_lsclusters >/dev/null 2>&1; then
   log "==> installing PostgreSQL (Debian package)"
   as_root apt-get update -qq >&2
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
@@ -28,10 +29,16 @@ if [ "$status" != online ]; then
   log "==> starting PostgreSQL $version/$name"
   as_root pg_ctlcluster --skip-systemctl-redirect "$version" "$name" start >&2
 fi
+ready=""
 for _ in $(seq 1 30); do
-  pg_isready -q -h 127.0.0.1 -p "$port" && break
+  if pg_isready -q -h 127.0.0.1 -p "$port"; then ready=1; break; fi
   sleep 1
 done
+if [ -z "$ready" ]; then
+  log "PostgreSQL $version/$name does not accept TCP connections on 127.0.0.1:$port after 30 s;"
+  log "see /var/log/postgresql/postgresql-$version-$name.log"
+  exit 1
+fi
 # The postgres account reaches its server over the local socket (peer authentication).
 as_root runuser -u postgres -- psql -q -p "$port" -v ON_ERROR_STOP=1 >&2 <<'SQL'
 do $$

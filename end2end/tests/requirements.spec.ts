@@ -71,10 +71,15 @@ test('the overview charts workloads by team and phase', async ({ page }) => {
 });
 
 test('the list filters by open gaps in a layer', async ({ page }, info) => {
-  await page.goto('/workloads');
+  // A predictive, internal, tool-less prototype has no application requirement yet.
+  await page.goto('/workloads?q=meeting%20emotion');
   await ready(page, info);
-  await page.getByLabel('Open gaps in layer').selectOption('model');
+  await expect(page.getByRole('link', { name: 'Meeting emotion monitor' })).toBeVisible();
+  await page.getByLabel('Open gaps in layer').selectOption('application');
   await page.getByRole('button', { name: 'Apply' }).click();
-  await expect(page).toHaveURL(/gap=model/);
-  await expect(page.getByTestId('workload-table')).toBeVisible();
+  await expect(page).toHaveURL(/gap=application/);
+  await expect(page.getByTestId('no-workloads')).toBeVisible();
+  await page.getByLabel('Open gaps in layer').selectOption('organizational');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByRole('link', { name: 'Meeting emotion monitor' })).toBeVisible();
 });

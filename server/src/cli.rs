@@ -54,7 +54,7 @@ fn init_tracing(filter: &str) {
 }
 
 async fn connect(config: &Config) -> Result<Db, Failure> {
-    if config.is_sqlite() && std::env::var_os("STRATA_DATABASE_URL").is_none() {
+    if config.uses_data_dir {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
             format!(
                 "cannot create the data folder {}: {e}",

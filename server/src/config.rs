@@ -13,6 +13,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…`; holds a password, so it is never logged as is.
     pub database_url: String,
+    /// True when the database is the default file in `data_dir`, which is then created.
+    pub uses_data_dir: bool,
     /// Folder with the built browser assets (`pkg/strata.{js,wasm,css}` and `public/`).
     pub site_root: PathBuf,
     /// The address people reach the app at; decides the trusted origin and secure cookies.
@@ -70,6 +72,7 @@ impl Config {
             )
         })?;
         let data_dir = PathBuf::from(var("STRATA_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let uses_data_dir = var("STRATA_DATABASE_URL").is_none();
         let database_url = match var("STRATA_DATABASE_URL") {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => url,
             Some(url) if url.starts_with("sqlite:") => url,
@@ -99,6 +102,7 @@ impl Config {
             addr,
             data_dir,
             database_url,
+            uses_data_dir,
             site_root,
             public_url,
             log,
@@ -146,7 +150,7 @@ mod tests {
         let c = cfg(&[]).expect("defaults are valid");
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.database_url, "sqlite://./data/strata.db");
-        assert!(c.is_sqlite() && !c.is_https());
+        assert!(c.is_sqlite() && !c.is_https() && c.uses_data_dir);
     }
 
     #[test]
@@ -157,6 +161,9 @@ mod tests {
         ])
         .expect("valid");
         assert_eq!(c.database_url, "postgres://a:b@h/db");
+        assert!(!c.uses_data_dir);
+        let empty = cfg(&[("STRATA_DATABASE_URL", "  ")]).expect("an empty value is unset");
+        assert!(empty.uses_data_dir);
         assert!(
             !format!("{c:?}").contains(":b@"),
             "the password is redacted"

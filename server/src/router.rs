@@ -52,7 +52,7 @@ pub fn build(state: AppState) -> Router {
         Db::Sqlite(pool) => with_sessions(app, SqliteStore::new(pool.clone()), secure),
         Db::Postgres(pool) => with_sessions(app, PostgresStore::new(pool.clone()), secure),
     };
-    let origin = TrustedOrigin(state.config.public_url.as_str().into());
+    let origin = TrustedOrigin(crate::security::trusted_origins(&state.config.public_url).into());
     app.layer(axum::middleware::from_fn_with_state(
         origin,
         same_origin_only,

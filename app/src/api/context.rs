@@ -34,19 +34,25 @@ pub fn internal(cause: impl std::fmt::Display) -> AppError {
     AppError::Internal(reference)
 }
 
-/// Maps a store failure to what the person can be told.
+/// Maps a store failure to what the person can be told, and sets its status. Constraint names
+/// and database messages stay in the logs.
 pub fn from_store(err: StoreError) -> AppError {
-    match err {
+    let app = match err {
         StoreError::NotFound => AppError::NotFound("The record".into()),
         StoreError::Conflict { constraint } => {
-            AppError::Conflict(format!("This conflicts with existing data ({constraint})."))
+            tracing::info!(constraint = %constraint, "write refused by a constraint");
+            AppError::Conflict(
+                "This conflicts with data saved in the meantime; reload and try again.".into(),
+            )
         }
         StoreError::StaleRevision { .. } => AppError::Conflict(
             "Someone else changed this workload while you were editing; reload and try again."
                 .into(),
         ),
         StoreError::Other(cause) => internal(cause),
-    }
+    };
+    set_status(app.status());
+    app
 }
 
 /// The name recorded as the author of changes until identity exists.

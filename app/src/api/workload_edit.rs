@@ -189,7 +189,7 @@ mod ssr {
         keep_and_return(
             page,
             FormFlash {
-                values,
+                values: values.clipped(),
                 errors,
                 message,
             },

@@ -16,6 +16,23 @@ pub const REF_MAX: usize = 200;
 pub const TAGS_MAX: usize = 20;
 /// Longest tag, in characters.
 pub const TAG_MAX: usize = 40;
+/// The attribute fields of the form, by code name.
+pub const ATTRIBUTE_NAMES: [&str; 13] = [
+    "model_source",
+    "hosting",
+    "ai_type",
+    "data_connectivity",
+    "autonomy_level",
+    "persistent_memory",
+    "user_exposure",
+    "processes_personal_data",
+    "data_sensitivity",
+    "decision_impact",
+    "eu_ai_act_class",
+    "eu_role",
+    "multi_tenant",
+];
+
 /// Most additional owners.
 pub const OTHER_OWNERS_MAX: usize = 10;
 
@@ -132,6 +149,39 @@ impl WorkloadForm {
             revision: w.revision.to_string(),
             ..Self::with_attributes(&d.attributes)
         }
+    }
+
+    /// The form with every field cut to a length no valid value exceeds, so that keeping a
+    /// refused form for one more showing costs little storage, whatever was sent.
+    pub fn clipped(mut self) -> Self {
+        const KEEP: usize = 2 * DESCRIPTION_MAX;
+        for field in [
+            &mut self.name,
+            &mut self.description,
+            &mut self.team_id,
+            &mut self.primary_owner,
+            &mut self.other_owners,
+            &mut self.model_name,
+            &mut self.model_version,
+            &mut self.model_digest,
+            &mut self.dataset_name,
+            &mut self.dataset_version,
+            &mut self.dataset_digest,
+            &mut self.tags,
+            &mut self.revision,
+        ] {
+            if field.chars().count() > KEEP {
+                *field = field.chars().take(KEEP).collect();
+            }
+        }
+        for name in ATTRIBUTE_NAMES {
+            if let Some(v) = self.attribute_mut(name) {
+                if v.len() > 64 {
+                    *v = v.chars().take(64).collect();
+                }
+            }
+        }
+        self
     }
 
     /// The text field of an attribute, by its code name (`ai_type`, `multi_tenant`…), so that

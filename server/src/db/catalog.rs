@@ -2,6 +2,7 @@
 
 use super::requirements::{current_catalog_in, parse_stored, rewrite_all_requirements};
 use super::rows::instant;
+use super::write_tx::{BeginWrite, Scope};
 use super::{map_err, new_id, now_micros, with_pool, Db};
 use app::domain::catalog::Catalog;
 use app::domain::{Layer, Phase, WorkloadId};
@@ -41,7 +42,7 @@ impl CatalogStore for Db {
         let content =
             serde_json::to_string(catalog).map_err(|e| StoreError::Other(e.to_string()))?;
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await.map_err(map_err)?;
+            let mut tx = pool.begin_write(Scope::AllWorkloads).await.map_err(map_err)?;
             let latest: Option<(String, String, i64)> = sqlx::query_as(
                 "select id, content_hash, seq from catalog_versions order by seq desc limit 1",
             )
@@ -133,7 +134,7 @@ impl CatalogStore for Db {
 
     async fn rematerialize_all(&self) -> StoreResult<usize> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await.map_err(map_err)?;
+            let mut tx = pool.begin_write(Scope::AllWorkloads).await.map_err(map_err)?;
             let Some((version_id, catalog)) = current_catalog_in!(tx) else {
                 return Ok(0);
             };

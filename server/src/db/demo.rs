@@ -1,5 +1,6 @@
 //! Removing and detecting the demo organization's rows.
 
+use super::write_tx::{BeginWrite, Scope};
 use super::{map_err, with_pool, Db};
 use app::ports::{DemoStore, StoreResult};
 use async_trait::async_trait;
@@ -21,7 +22,7 @@ impl DemoStore for Db {
 
     async fn remove_demo(&self) -> StoreResult<u64> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await.map_err(map_err)?;
+            let mut tx = pool.begin_write(Scope::AllWorkloads).await.map_err(map_err)?;
             let gone = sqlx::query("delete from workloads where is_demo = 1")
                 .execute(&mut *tx)
                 .await

@@ -10,6 +10,7 @@ mod rows;
 mod teams;
 mod users;
 mod workloads;
+pub(crate) mod write_tx;
 
 pub use errors::map_err;
 

@@ -3,6 +3,7 @@
 
 use super::requirements::{current_catalog_in, write_requirements};
 use super::rows::{to_json, VersionRow, VERSION_COLUMNS};
+use super::write_tx::{BeginWrite, Scope};
 use super::{map_err, new_id, now_micros, with_pool, Db};
 use app::domain::listing::{SortKey, WorkloadQuery};
 use app::domain::workload::{ChangeKind, Workload, WorkloadDraft};
@@ -81,7 +82,7 @@ impl Db {
              on w.id = v.workload_id where v.workload_id = $1 and v.valid_to is null"
         );
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await.map_err(map_err)?;
+            let mut tx = pool.begin_write(Scope::Workload).await.map_err(map_err)?;
             let current: VersionRow = sqlx::query_as(&select_current)
                 .bind(id.as_str())
                 .fetch_optional(&mut *tx)
@@ -196,7 +197,7 @@ impl WorkloadStore for Db {
         let at = now_micros();
         let e = encode(draft)?;
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await.map_err(map_err)?;
+            let mut tx = pool.begin_write(Scope::Workload).await.map_err(map_err)?;
             sqlx::query("insert into workloads (id, created_at, is_demo, current_revision) values ($1, $2, $3, 1)")
                 .bind(&id)
                 .bind(at)

@@ -266,9 +266,10 @@ async fn catalog_requirements_and_charts_are_served(t: &TestDb) {
         .await
         .expect("svg");
     assert_eq!(res.status().as_u16(), 404);
-    let (_, gaps) = get(&c, &format!("{}/workloads?gap=organizational", s.base)).await;
+    let (_, gaps) = get(&c, &format!("{}/workloads?gap=application", s.base)).await;
     assert!(
-        gaps.contains("30 workloads"),
-        "every demo workload has organizational gaps"
+        gaps.contains("26 workloads"),
+        "four demo workloads have no application gap"
     );
+    assert!(!gaps.contains("Meeting emotion monitor"));
 }

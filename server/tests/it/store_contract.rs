@@ -7,6 +7,7 @@ use app::domain::workload::{ArtifactRef, ChangeKind, WorkloadDraft};
 use app::domain::{Attributes, Phase, TeamId, UserId, WorkloadId};
 use app::ports::{SharedStore, StoreError};
 use std::sync::Arc;
+use strata_server::db::Db;
 
 fn store(t: &TestDb) -> SharedStore {
     Arc::new(t.db.clone())
@@ -282,16 +283,20 @@ async fn unknown_team_or_owner_is_refused_by_the_database(t: &TestDb) {
         )
         .await;
     assert!(matches!(bad_owner, Err(StoreError::Conflict { .. })));
-    // Nothing half-written: no workload row without a version.
-    let page = s
-        .list_workloads(&WorkloadQuery::default())
-        .await
-        .expect("list");
-    assert_eq!(page.total, 0);
-    assert!(
-        s.is_empty().await.is_ok_and(|e| !e),
-        "teams and users exist"
-    );
+    // Nothing half-written: no workload row without a version, no stray version.
+    let count = |table: &'static str| {
+        let db = t.db.clone();
+        async move {
+            let sql = format!("select count(*) from {table}");
+            match &db {
+                Db::Sqlite(p) => sqlx::query_scalar::<_, i64>(&sql).fetch_one(p).await,
+                Db::Postgres(p) => sqlx::query_scalar::<_, i64>(&sql).fetch_one(p).await,
+            }
+            .expect("count")
+        }
+    };
+    assert_eq!(count("workloads").await, 0);
+    assert_eq!(count("workload_versions").await, 0);
 }
 
 async fn the_list_searches_filters_sorts_and_pages(t: &TestDb) {
@@ -472,7 +477,62 @@ async fn demo_rows_are_seeded_once_and_removed(t: &TestDb) {
     assert_eq!(s.list_users().await.expect("users").len(), 1);
 }
 
+async fn concurrent_writers_are_serialized_not_failed(t: &TestDb) {
+    let s = store(t);
+    let team = s.create_team("T", false).await.expect("team").id;
+    let ana = s
+        .create_user("Ana", "ana@example.test", false)
+        .await
+        .expect("user")
+        .id;
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        let d = draft(&format!("Bot {i}"), &team, &ana);
+        ids.push(
+            s.create_workload(&d, Phase::Prototype, "x", false)
+                .await
+                .expect("create"),
+        );
+    }
+    // Six different workloads edited at once: all succeed.
+    let edits = ids.iter().enumerate().map(|(i, id)| {
+        let (s, team, ana, id) = (s.clone(), team.clone(), ana.clone(), id.clone());
+        tokio::spawn(async move {
+            let d = draft(&format!("Bot {i} edited"), &team, &ana);
+            s.update_workload(&id, 1, &d, "x").await
+        })
+    });
+    for r in futures_join(edits).await {
+        r.expect("every edit of a different workload succeeds");
+    }
+    // The same workload edited four times at once from revision 2: one wins, three are stale.
+    let same = (0..4).map(|i| {
+        let (s, team, ana, id) = (s.clone(), team.clone(), ana.clone(), ids[0].clone());
+        tokio::spawn(async move {
+            let d = draft(&format!("Bot 0 v{i}"), &team, &ana);
+            s.update_workload(&id, 2, &d, "x").await
+        })
+    });
+    let results = futures_join(same).await;
+    let won = results.iter().filter(|r| r.is_ok()).count();
+    let stale = results
+        .iter()
+        .filter(|r| matches!(r, Err(StoreError::StaleRevision { .. })))
+        .count();
+    assert_eq!((won, stale), (1, 3), "{results:?}");
+}
+
+/// Awaits spawned tasks in order.
+async fn futures_join<T>(tasks: impl Iterator<Item = tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.expect("task"));
+    }
+    out
+}
+
 on_both_backends!(
+    concurrent_writers_are_serialized_not_failed,
     teams_are_unique_by_name_and_listed_by_name,
     users_are_found_by_id_and_email,
     a_workload_round_trips_and_keeps_its_history,

@@ -114,21 +114,7 @@ fn html_is_kept_as_typed_text() {
 
 #[test]
 fn every_attribute_has_a_named_field() {
-    let names = [
-        "model_source",
-        "hosting",
-        "ai_type",
-        "data_connectivity",
-        "autonomy_level",
-        "persistent_memory",
-        "user_exposure",
-        "processes_personal_data",
-        "data_sensitivity",
-        "decision_impact",
-        "eu_ai_act_class",
-        "eu_role",
-        "multi_tenant",
-    ];
+    let names = ATTRIBUTE_NAMES;
     let mut f = valid();
     for name in names {
         *f.attribute_mut(name).expect("known attribute") = "bogus".into();
