@@ -7,10 +7,13 @@ export async function ready(page: Page, info: TestInfo) {
   }
 }
 
-/** Fails the test on any uncaught error in the page. */
+/** Collects uncaught errors and console errors (a blocked script or style shows up there). */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   return errors;
 }
 

@@ -96,6 +96,24 @@ async fn health_and_pages_answer_with_the_right_status(t: &TestDb) {
     let c = client();
     let (status, body) = get(&c, &format!("{}/health", s.base)).await;
     assert_eq!((status, body.as_str()), (200, r#"{"status":"ok"}"#));
+    let res = c.get(format!("{}/", s.base)).send().await.expect("home");
+    let csp = res
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let html = res.text().await.expect("body");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .expect("the policy carries a nonce");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries it"
+    );
+    assert!(csp.contains("object-src 'none'") && csp.contains("frame-ancestors 'none'"));
     let (status, home) = get(&c, &format!("{}/", s.base)).await;
     assert_eq!(status, 200);
     assert!(
