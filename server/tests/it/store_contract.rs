@@ -486,7 +486,7 @@ async fn concurrent_writers_are_serialized_not_failed(t: &TestDb) {
         .expect("user")
         .id;
     let mut ids = Vec::new();
-    for i in 0..6 {
+    for i in 0..12 {
         let d = draft(&format!("Bot {i}"), &team, &ana);
         ids.push(
             s.create_workload(&d, Phase::Prototype, "x", false)
@@ -494,25 +494,31 @@ async fn concurrent_writers_are_serialized_not_failed(t: &TestDb) {
                 .expect("create"),
         );
     }
-    // Six different workloads edited at once: all succeed.
-    let edits = ids.iter().enumerate().map(|(i, id)| {
-        let (s, team, ana, id) = (s.clone(), team.clone(), ana.clone(), id.clone());
-        tokio::spawn(async move {
-            let d = draft(&format!("Bot {i} edited"), &team, &ana);
-            s.update_workload(&id, 1, &d, "x").await
+    // Twelve different workloads edited at once: all succeed. (Spawned before any is awaited.)
+    let edits: Vec<_> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let (s, team, ana, id) = (s.clone(), team.clone(), ana.clone(), id.clone());
+            tokio::spawn(async move {
+                let d = draft(&format!("Bot {i} edited"), &team, &ana);
+                s.update_workload(&id, 1, &d, "x").await
+            })
         })
-    });
+        .collect();
     for r in futures_join(edits).await {
         r.expect("every edit of a different workload succeeds");
     }
     // The same workload edited four times at once from revision 2: one wins, three are stale.
-    let same = (0..4).map(|i| {
-        let (s, team, ana, id) = (s.clone(), team.clone(), ana.clone(), ids[0].clone());
-        tokio::spawn(async move {
-            let d = draft(&format!("Bot 0 v{i}"), &team, &ana);
-            s.update_workload(&id, 2, &d, "x").await
+    let same: Vec<_> = (0..4)
+        .map(|i| {
+            let (s, team, ana, id) = (s.clone(), team.clone(), ana.clone(), ids[0].clone());
+            tokio::spawn(async move {
+                let d = draft(&format!("Bot 0 v{i}"), &team, &ana);
+                s.update_workload(&id, 2, &d, "x").await
+            })
         })
-    });
+        .collect();
     let results = futures_join(same).await;
     let won = results.iter().filter(|r| r.is_ok()).count();
     let stale = results
@@ -523,7 +529,7 @@ async fn concurrent_writers_are_serialized_not_failed(t: &TestDb) {
 }
 
 /// Awaits spawned tasks in order.
-async fn futures_join<T>(tasks: impl Iterator<Item = tokio::task::JoinHandle<T>>) -> Vec<T> {
+async fn futures_join<T>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
     let mut out = Vec::new();
     for t in tasks {
         out.push(t.await.expect("task"));
