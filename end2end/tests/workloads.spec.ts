@@ -21,7 +21,7 @@ test('register a workload, find it in the list, edit and promote it', async ({ p
   await expect(page).toHaveURL(/q=/);
   const row = page.getByRole('link', { name });
   await expect(row).toBeVisible();
-  await expect(page.getByTestId('page-status')).toContainText('1 workloads');
+  await expect(page.getByTestId('page-status')).toContainText('Page 1 of 1 · 1 workload');
   await row.click();
   await ready(page, info);
 
@@ -34,7 +34,7 @@ test('register a workload, find it in the list, edit and promote it', async ({ p
   await expect(page.getByTestId('workload-description')).toHaveText(
     'Sorts claims by urgency; adjusters decide every claim.',
   );
-  await expect(page.getByTestId('history')).toContainText('Edited');
+  await expect(page.getByTestId('history')).toContainText('Edited: purpose');
 
   // Promote it: its own action, recorded in history.
   await ready(page, info);

@@ -19,7 +19,7 @@ pub fn Pagination(query: WorkloadQuery, total: u64) -> impl IntoView {
     view! {
         <nav class="pagination" aria-label="Pages">
             {(page > 1).then(|| view! { <a rel="prev" href=link(page.min(pages + 1) - 1)>"← Previous"</a> })}
-            <span data-testid="page-status">{format!("Page {page} of {pages} · {total} workloads")}</span>
+            <span data-testid="page-status">{format!("Page {page} of {pages} · {total} {}", if total == 1 { "workload" } else { "workloads" })}</span>
             {(page < pages).then(|| view! { <a rel="next" href=link(page + 1)>"Next →"</a> })}
         </nav>
     }

@@ -69,3 +69,54 @@ pub struct Workload {
     pub change: ChangeKind,
     pub is_demo: bool,
 }
+
+impl WorkloadDraft {
+    /// The names of the fields that differ from `earlier`, as a person reads them.
+    pub fn changed_since(&self, earlier: &WorkloadDraft) -> Vec<&'static str> {
+        let a = &self.attributes;
+        let b = &earlier.attributes;
+        let checks: [(&'static str, bool); 9] = [
+            ("name", self.name != earlier.name),
+            ("purpose", self.description != earlier.description),
+            ("team", self.team_id != earlier.team_id),
+            ("primary owner", self.primary_owner != earlier.primary_owner),
+            ("other owners", self.other_owners != earlier.other_owners),
+            ("attributes", a != b),
+            ("model", self.model_refs != earlier.model_refs),
+            ("dataset", self.dataset_refs != earlier.dataset_refs),
+            ("tags", self.tags != earlier.tags),
+        ];
+        checks
+            .iter()
+            .filter(|(_, changed)| *changed)
+            .map(|(n, _)| *n)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::attributes::AiType;
+
+    #[test]
+    fn changed_fields_are_named() {
+        let d = WorkloadDraft {
+            name: "Bot".into(),
+            description: "d".into(),
+            team_id: TeamId("t".into()),
+            primary_owner: UserId("u".into()),
+            other_owners: vec![],
+            attributes: Attributes::default(),
+            model_refs: vec![],
+            dataset_refs: vec![],
+            tags: vec![],
+        };
+        assert!(d.changed_since(&d).is_empty());
+        let mut e = d.clone();
+        e.description = "other".into();
+        e.attributes.ai_type = AiType::Predictive;
+        e.tags = vec!["x".into()];
+        assert_eq!(e.changed_since(&d), vec!["purpose", "attributes", "tags"]);
+    }
+}

@@ -3,10 +3,19 @@
 use crate::domain::workload::{ChangeKind, Workload};
 use leptos::prelude::*;
 
-fn describe(w: &Workload) -> String {
+fn describe(w: &Workload, previous: Option<&Workload>) -> String {
     match w.change {
         ChangeKind::Created => format!("Registered in {}", w.phase),
-        ChangeKind::Edited => "Edited".to_string(),
+        ChangeKind::Edited => {
+            let changed = previous
+                .map(|p| w.draft.changed_since(&p.draft))
+                .unwrap_or_default();
+            if changed.is_empty() {
+                "Edited (no field changed)".to_string()
+            } else {
+                format!("Edited: {}", changed.join(", "))
+            }
+        }
         ChangeKind::Promoted => format!("Promoted to {}", w.phase),
         ChangeKind::Demoted => format!("Demoted to {}", w.phase),
     }
@@ -27,10 +36,10 @@ pub fn HistoryTable(history: Vec<Workload>) -> impl IntoView {
                 </tr>
             </thead>
             <tbody>
-                {history.into_iter().map(|w| view! {
+                {history.iter().enumerate().map(|(i, w)| view! {
                     <tr>
                         <td>{w.revision}</td>
-                        <td>{describe(&w)}</td>
+                        <td>{describe(w, history.get(i + 1))}</td>
                         <td>{w.changed_by.clone()}</td>
                         <td>{w.valid_from.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
                         <td>{w.valid_to.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_else(|| "current".into())}</td>
