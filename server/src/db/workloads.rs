@@ -15,8 +15,8 @@ use chrono::{DateTime, Utc};
 
 const INSERT_VERSION: &str = "insert into workload_versions (workload_id, revision, valid_from, \
     valid_to, changed_by, change_kind, name, description, team_id, phase, primary_owner, \
-    other_owners, attributes, model_refs, dataset_refs, tags) \
-    values ($1, $2, $3, null, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+    other_owners, attributes, model_refs, dataset_refs, tags, name_key) \
+    values ($1, $2, $3, null, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
 
 /// The JSON-encoded parts of a draft, ready to bind.
 struct Encoded {
@@ -57,6 +57,7 @@ macro_rules! insert_version {
             .bind(&$e.model_refs)
             .bind(&$e.dataset_refs)
             .bind(&$e.tags)
+            .bind($d.name.to_lowercase())
             .execute(&mut *$tx)
             .await
     };
@@ -152,7 +153,7 @@ impl Db {
 
 fn order_by(sort: SortKey, descending: bool) -> String {
     let column = match sort {
-        SortKey::Name => "lower(v.name)",
+        SortKey::Name => "v.name_key",
         SortKey::Team => "lower(t.name)",
         SortKey::Phase => {
             "case v.phase when 'prototype' then 0 when 'production' then 1 else 2 end"
@@ -160,7 +161,7 @@ fn order_by(sort: SortKey, descending: bool) -> String {
         SortKey::Updated => "v.valid_from",
     };
     let dir = if descending { "desc" } else { "asc" };
-    format!("{column} {dir}, lower(v.name) asc, v.workload_id asc")
+    format!("{column} {dir}, v.name_key asc, v.workload_id asc")
 }
 
 /// Escapes LIKE wildcards so a search for `50%` finds the text `50%`.
@@ -266,7 +267,7 @@ impl WorkloadStore for Db {
         let filter = "from workload_versions v join teams t on t.id = v.team_id \
             join users u on u.id = v.primary_owner \
             where v.valid_to is null \
-            and ($1 = '' or lower(v.name) like $2 escape '\\') \
+            and ($1 = '' or v.name_key like $2 escape '\\') \
             and ($3 = '' or v.team_id = $3) \
             and ($4 = '' or v.phase = $4) \
             and ($5 = '' or exists (select 1 from requirements r where r.workload_id = v.workload_id \

@@ -51,6 +51,8 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        // A request that hangs fails the test with its URL instead of stalling the run.
+        .timeout(std::time::Duration::from_secs(30))
         .build()
         .expect("client")
 }

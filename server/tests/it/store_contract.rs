@@ -252,6 +252,32 @@ async fn names_are_unique_per_team_among_current_versions(t: &TestDb) {
         .await
         .expect("name is free");
     assert_eq!(s.list_teams().await.expect("teams").len(), 2);
+    // Case is folded the same way on both backends, beyond ASCII.
+    s.create_workload(&draft("Éclair", &t1, &ana), Phase::Prototype, "x", false)
+        .await
+        .expect("create");
+    let clash = s
+        .create_workload(&draft("éCLAIR", &t1, &ana), Phase::Prototype, "x", false)
+        .await;
+    assert!(
+        matches!(clash, Err(StoreError::Conflict { .. })),
+        "{clash:?}"
+    );
+    let found = s
+        .list_workloads(&WorkloadQuery {
+            search: "ÉCLA".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("search");
+    assert_eq!(
+        found
+            .rows
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["Éclair"]
+    );
 }
 
 async fn unknown_team_or_owner_is_refused_by_the_database(t: &TestDb) {
