@@ -26,7 +26,10 @@ STRATA_TEST_DATABASE_URL=$(.ci/postgres.sh)
 export STRATA_TEST_DATABASE_URL
 
 step "unit, store contract and HTTP tests (SQLite and PostgreSQL)"
-cargo test --workspace
+# One test at a time: each HTTP test starts a Leptos server on its own tokio runtime, and two of
+# them rendering at once in one process stalled a request twice in about 25 runs (cause not yet
+# found; a standalone server under 6 parallel clients never stalled). One at a time: 0 in 15.
+cargo test --workspace -- --test-threads=1
 
 step "end-to-end (Chromium, hydrated and without JavaScript)"
 .ci/e2e.sh debug
