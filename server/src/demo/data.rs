@@ -14,22 +14,8 @@ pub struct DemoWorkload {
     pub model: (&'static str, &'static str),
 }
 
-/// The order of codes in `DemoWorkload::attributes`.
-pub const ATTRIBUTE_ORDER: [&str; 13] = [
-    "model_source",
-    "hosting",
-    "ai_type",
-    "data_connectivity",
-    "autonomy_level",
-    "persistent_memory",
-    "user_exposure",
-    "processes_personal_data",
-    "data_sensitivity",
-    "decision_impact",
-    "eu_ai_act_class",
-    "eu_role",
-    "multi_tenant",
-];
+/// The order of codes in `DemoWorkload::attributes`: the form's attribute fields.
+pub use app::domain::workload_form::ATTRIBUTE_NAMES as ATTRIBUTE_ORDER;
 
 pub const TEAMS: [&str; 5] = [
     "Customer Experience",
