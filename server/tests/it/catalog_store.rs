@@ -2,7 +2,7 @@
 //! changes, and the requirements table always equal to the pure rules.
 
 use crate::on_both_backends;
-use crate::store_contract::draft;
+use crate::store_contract::{draft, team_and_owner};
 use crate::support::TestDb;
 use app::domain::applicability::evaluate;
 use app::domain::listing::WorkloadQuery;
@@ -113,12 +113,7 @@ async fn requirements_equal_the_rules_for_every_demo_workload(t: &TestDb) {
 async fn promotion_grows_the_required_set_and_edits_rewrite_it(t: &TestDb) {
     let s = store(t);
     load_starter(&s).await.expect("load");
-    let team = s.create_team("T", false).await.expect("team").id;
-    let ana = s
-        .create_user("Ana", "ana@example.test", false)
-        .await
-        .expect("user")
-        .id;
+    let (team, ana) = team_and_owner(&s).await;
     let id = s
         .create_workload(&draft("Bot", &team, &ana), Phase::Prototype, "x", false)
         .await

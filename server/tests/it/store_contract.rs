@@ -31,6 +31,17 @@ pub fn draft(name: &str, team: &TeamId, owner: &UserId) -> WorkloadDraft {
     }
 }
 
+/// A team "T" and its member Ana, the setting most store tests need.
+pub async fn team_and_owner(s: &SharedStore) -> (TeamId, UserId) {
+    let team = s.create_team("T", false).await.expect("team").id;
+    let ana = s
+        .create_user("Ana", "ana@example.test", false)
+        .await
+        .expect("user")
+        .id;
+    (team, ana)
+}
+
 async fn teams_are_unique_by_name_and_listed_by_name(t: &TestDb) {
     let s = store(t);
     let b = s.create_team("Beta", false).await.expect("create");
@@ -91,12 +102,7 @@ async fn users_are_found_by_id_and_email(t: &TestDb) {
 
 async fn a_workload_round_trips_and_keeps_its_history(t: &TestDb) {
     let s = store(t);
-    let team = s.create_team("T", false).await.expect("team").id;
-    let ana = s
-        .create_user("Ana", "ana@example.test", false)
-        .await
-        .expect("user")
-        .id;
+    let (team, ana) = team_and_owner(&s).await;
     let bo = s
         .create_user("Bo", "bo@example.test", false)
         .await
@@ -185,12 +191,7 @@ async fn a_workload_round_trips_and_keeps_its_history(t: &TestDb) {
 
 async fn a_stale_revision_is_refused_and_changes_nothing(t: &TestDb) {
     let s = store(t);
-    let team = s.create_team("T", false).await.expect("team").id;
-    let ana = s
-        .create_user("Ana", "ana@example.test", false)
-        .await
-        .expect("user")
-        .id;
+    let (team, ana) = team_and_owner(&s).await;
     let id = s
         .create_workload(&draft("Bot", &team, &ana), Phase::Prototype, "x", false)
         .await
@@ -282,12 +283,7 @@ async fn names_are_unique_per_team_among_current_versions(t: &TestDb) {
 
 async fn unknown_team_or_owner_is_refused_by_the_database(t: &TestDb) {
     let s = store(t);
-    let team = s.create_team("T", false).await.expect("team").id;
-    let ana = s
-        .create_user("Ana", "ana@example.test", false)
-        .await
-        .expect("user")
-        .id;
+    let (team, ana) = team_and_owner(&s).await;
     let bad_team = s
         .create_workload(
             &draft("Bot", &TeamId("ghost".into()), &ana),
@@ -505,12 +501,7 @@ async fn demo_rows_are_seeded_once_and_removed(t: &TestDb) {
 
 async fn concurrent_writers_are_serialized_not_failed(t: &TestDb) {
     let s = store(t);
-    let team = s.create_team("T", false).await.expect("team").id;
-    let ana = s
-        .create_user("Ana", "ana@example.test", false)
-        .await
-        .expect("user")
-        .id;
+    let (team, ana) = team_and_owner(&s).await;
     let mut ids = Vec::new();
     for i in 0..12 {
         let d = draft(&format!("Bot {i}"), &team, &ana);
