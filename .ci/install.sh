@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build (and, with `test`, the test suite) needs, only when missing.
 #   .ci/install.sh        → wasm32 target, wasm-bindgen-cli (exactly the pinned version)
-#   .ci/install.sh test   → also Chromium, Node.js/npm and end2end's npm packages
+#   .ci/install.sh test   → also cargo-nextest, Chromium, Node.js/npm and end2end's npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in Cargo.toml
@@ -25,6 +25,15 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIND
 fi
 
 [ "${1:-}" = test ] || exit 0
+
+NEXTEST_VERSION=0.9.143
+if [ "$(cargo nextest --version 2>/dev/null | head -n 1 | cut -d' ' -f2)" != "$NEXTEST_VERSION" ]; then
+  echo "==> installing cargo-nextest $NEXTEST_VERSION (a few minutes, once)"
+  # --locked first (the tool's own tested lockfile); without it when the registry here lacks a
+  # version that lockfile pins.
+  cargo install cargo-nextest --version "=$NEXTEST_VERSION" --locked --force \
+    || cargo install cargo-nextest --version "=$NEXTEST_VERSION" --force
+fi
 
 for tool in curl python3; do
   command -v "$tool" >/dev/null 2>&1 || apt_install "$tool"

@@ -25,11 +25,10 @@ step "PostgreSQL"
 STRATA_TEST_DATABASE_URL=$(.ci/postgres.sh)
 export STRATA_TEST_DATABASE_URL
 
-step "unit, store contract and HTTP tests (SQLite and PostgreSQL)"
-# One test at a time: each HTTP test starts a Leptos server on its own tokio runtime, and two of
-# them rendering at once in one process stalled a request twice in about 25 runs (cause not yet
-# found; a standalone server under 6 parallel clients never stalled). One at a time: 0 in 15.
-cargo test --workspace -- --test-threads=1
+step "unit, store contract and HTTP tests (SQLite and PostgreSQL), in parallel"
+# cargo-nextest runs every test in its own process, in parallel; the profile (.ci/nextest.toml)
+# sets the per-test timeout. Tests also pass under plain `cargo test`.
+cargo nextest run --workspace --config-file .ci/nextest.toml --profile ci
 
 step "end-to-end (Chromium, hydrated and without JavaScript)"
 .ci/e2e.sh debug

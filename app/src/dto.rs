@@ -3,7 +3,8 @@
 use crate::domain::catalog::{Control, PullForward};
 use crate::domain::workload::Workload;
 use crate::domain::workload_form::WorkloadForm;
-use crate::domain::{FieldErrors, Layer, Phase, TeamId, UserId};
+use crate::domain::{CatalogVersionId, FieldErrors, Layer, Phase, TeamId, UserId, WorkloadId};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A team.
@@ -26,12 +27,12 @@ pub struct User {
 /// A row of the workload list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkloadRow {
-    pub id: String,
+    pub id: WorkloadId,
     pub name: String,
     pub team_name: String,
     pub phase: Phase,
     pub primary_owner_name: String,
-    pub updated_at: String,
+    pub updated_at: DateTime<Utc>,
     pub tags: Vec<String>,
 }
 
@@ -100,9 +101,9 @@ pub struct ChartView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogView {
     pub name: String,
-    pub version_id: String,
+    pub version_id: CatalogVersionId,
     pub content_hash: String,
-    pub loaded_at: String,
+    pub loaded_at: DateTime<Utc>,
     pub source: String,
     pub controls: Vec<Control>,
     pub pull_forward: Vec<PullForward>,

@@ -1,5 +1,7 @@
-//! `AppError`: the one error type of every server function. Each variant maps to an HTTP status;
-//! internal causes are logged on the server with a reference and never sent to the browser.
+//! `AppError`: the one error type of the use cases and of every server function. Each variant
+//! has its HTTP status (`status`), which every path applies: server functions and page renders
+//! through `api::context::call`, axum routes through the server's `ApiError`. Internal causes
+//! are logged on the server with the request id as reference and never sent to the browser.
 
 use crate::domain::FieldErrors;
 use serde::{Deserialize, Serialize};
@@ -9,6 +11,9 @@ use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 /// Errors a page can show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
+    /// The request itself cannot be read (malformed arguments, wrong shape).
+    #[error("The request could not be read: {0}")]
+    BadRequest(String),
     #[error("Sign in to continue.")]
     Unauthenticated,
     #[error("You may not do this.")]
@@ -27,11 +32,12 @@ impl AppError {
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> u16 {
         match self {
+            AppError::BadRequest(_) => 400,
             AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,
             AppError::NotFound(_) => 404,
-            AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
+            AppError::Validation(_) => 422,
             AppError::Internal(_) => 500,
         }
     }
@@ -42,12 +48,13 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            // The request itself was malformed: name it as bad input, not as our failure.
+            // The arguments could not be decoded: name it as bad input, not as our failure.
+            // Their shape was checked (they decoded as a form or JSON), so this is 422.
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
                 let mut e = FieldErrors::default();
                 e.add("request", format!("The request could not be read: {msg}"));
                 let err = AppError::Validation(e);
-                // Bad input is never answered as a server failure.
+                // This error is made by the framework before our code runs: set its status here.
                 #[cfg(feature = "ssr")]
                 crate::api::context::set_status(err.status());
                 err
@@ -55,7 +62,101 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Request(_) => {
                 AppError::Internal("the server could not be reached".into())
             }
+            #[cfg(feature = "ssr")]
+            other => AppError::Internal(log_internal(other)),
+            #[cfg(not(feature = "ssr"))]
             _ => AppError::Internal("request".into()),
         }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+    use crate::ports::StoreError;
+
+    tokio::task_local! {
+        /// The id of the request being handled, set by the server around every request.
+        pub static REQUEST_ID: String;
+    }
+
+    /// The id of the current request: from the page's or server function's request, or the
+    /// task-local the server sets; "unknown" outside a request.
+    pub fn request_id() -> String {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|p| {
+                p.headers
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .map(String::from)
+            })
+            .or_else(|| REQUEST_ID.try_with(Clone::clone).ok())
+            .unwrap_or_else(|| "unknown".into())
+    }
+
+    /// Logs an internal failure once and returns the reference the person can quote: the
+    /// request id, which is also on every log line of the request.
+    pub fn log_internal(cause: impl std::fmt::Display) -> String {
+        let reference = request_id();
+        tracing::error!(reference = %reference, error = %cause, "internal error");
+        reference
+    }
+
+    impl From<StoreError> for AppError {
+        /// What the person can be told about a store failure. Constraint names and database
+        /// messages stay in the logs.
+        fn from(err: StoreError) -> Self {
+            match err {
+                StoreError::NotFound => AppError::NotFound("The record".into()),
+                StoreError::Conflict { .. } => AppError::Conflict(
+                    "This conflicts with data saved in the meantime; reload and try again.".into(),
+                ),
+                StoreError::StaleRevision { .. } => AppError::Conflict(
+                    "Someone else changed this record while you were editing; reload and try \
+                     again."
+                        .into(),
+                ),
+                StoreError::Other(cause) => AppError::Internal(log_internal(cause)),
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use ssr::{log_internal, request_id, REQUEST_ID};
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// One of each variant; the match makes a new variant fail to compile until it is added.
+    pub(crate) fn one_of_each() -> Vec<AppError> {
+        let all = vec![
+            AppError::BadRequest("x".into()),
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::NotFound("x".into()),
+            AppError::Validation(FieldErrors::default()),
+            AppError::Conflict("x".into()),
+            AppError::Internal("r".into()),
+        ];
+        for e in &all {
+            match e {
+                AppError::BadRequest(_)
+                | AppError::Unauthenticated
+                | AppError::Forbidden
+                | AppError::NotFound(_)
+                | AppError::Validation(_)
+                | AppError::Conflict(_)
+                | AppError::Internal(_) => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_variant_has_its_own_status() {
+        let statuses: Vec<u16> = one_of_each().iter().map(AppError::status).collect();
+        assert_eq!(statuses, vec![400, 401, 403, 404, 422, 409, 500]);
     }
 }

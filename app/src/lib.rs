@@ -12,9 +12,12 @@ pub mod components;
 pub mod domain;
 pub mod dto;
 pub mod error;
+pub mod format;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 /// The browser's entry point: attaches the reactive app to the server-rendered page.
 #[cfg(feature = "hydrate")]

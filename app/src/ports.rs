@@ -1,10 +1,11 @@
-//! The seam to storage: `Store` traits per area that server functions call through
-//! `Arc<dyn Store>` from context. The server crate implements them for SQLite and PostgreSQL.
+//! The seam to storage: `Store` traits per area that the use cases (`service/`) call through
+//! `Arc<dyn Store>`. The server crate implements them for SQLite and PostgreSQL. Store methods
+//! speak domain types (ids, instants, enums); formatting for people happens in pages.
 
 use crate::domain::catalog::Catalog;
 use crate::domain::listing::WorkloadQuery;
 use crate::domain::workload::{Workload, WorkloadDraft};
-use crate::domain::{Layer, Phase, TeamId, UserId, WorkloadId};
+use crate::domain::{CatalogVersionId, Layer, Phase, Principal, TeamId, UserId, WorkloadId};
 use crate::dto::{PhaseCount, Team, User, WorkloadPage};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -15,9 +16,9 @@ use std::sync::Arc;
 pub enum StoreError {
     #[error("not found")]
     NotFound,
-    /// A uniqueness or reference rule refused the write; names the constraint.
-    #[error("conflict on {constraint}")]
-    Conflict { constraint: String },
+    /// A uniqueness or reference rule of the schema refused the write.
+    #[error("conflict on {constraint:?}")]
+    Conflict { constraint: Constraint },
     /// Someone else changed the record since the caller read it.
     #[error("stale revision: the record is now at revision {current}")]
     StaleRevision { current: i64 },
@@ -26,17 +27,33 @@ pub enum StoreError {
     Other(String),
 }
 
+/// The schema rules a write can break, named by the constraint that enforces them (the same
+/// names on both backends; see `migrations/`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Constraint {
+    /// `workload_versions_current_name_key`: a current workload of the team has this name.
+    WorkloadName,
+    /// `teams_name_key`: a team has this name.
+    TeamName,
+    /// `users_email_key`: a user has this email.
+    UserEmail,
+    /// A foreign key: the team, person or record referred to does not exist.
+    Reference,
+    /// Any other uniqueness rule (named in the logs).
+    Other,
+}
+
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Who made a change, as recorded in history (a user's id once identity exists).
-pub type Actor<'a> = &'a str;
+/// Who made a change, as recorded in history.
+pub type Actor<'a> = &'a Principal;
 
 /// Teams.
 #[async_trait]
 pub trait TeamStore: Send + Sync {
     /// Creates a team; its name is unique.
-    async fn create_team(&self, name: &str, is_demo: bool) -> StoreResult<Team>;
+    async fn create_team(&self, name: &str, is_demo: bool, actor: Actor<'_>) -> StoreResult<Team>;
     /// All teams by name.
     async fn list_teams(&self) -> StoreResult<Vec<Team>>;
     /// One team.
@@ -47,7 +64,13 @@ pub trait TeamStore: Send + Sync {
 #[async_trait]
 pub trait UserStore: Send + Sync {
     /// Creates a user; the email (lowercased) is unique.
-    async fn create_user(&self, name: &str, email: &str, is_demo: bool) -> StoreResult<User>;
+    async fn create_user(
+        &self,
+        name: &str,
+        email: &str,
+        is_demo: bool,
+        actor: Actor<'_>,
+    ) -> StoreResult<User>;
     /// All users by name.
     async fn list_users(&self) -> StoreResult<Vec<User>>;
     /// Users with these ids, in no particular order; unknown ids are left out.
@@ -97,6 +120,8 @@ pub trait WorkloadStore: Send + Sync {
     async fn list_workloads(&self, query: &WorkloadQuery) -> StoreResult<WorkloadPage>;
     /// Current workloads per phase.
     async fn count_by_phase(&self) -> StoreResult<Vec<PhaseCount>>;
+    /// Workloads whose current version lists `user` as an owner (primary or other).
+    async fn workloads_owned_by(&self, user: &UserId) -> StoreResult<Vec<WorkloadId>>;
     /// Current workloads per (team name, phase), for teams that have any.
     async fn count_by_team_and_phase(&self) -> StoreResult<Vec<(String, Phase, u64)>>;
 }
@@ -104,7 +129,7 @@ pub trait WorkloadStore: Send + Sync {
 /// A catalog version as stored.
 #[derive(Clone, Debug)]
 pub struct CatalogVersion {
-    pub id: String,
+    pub id: CatalogVersionId,
     pub content_hash: String,
     pub source: String,
     pub loaded_at: DateTime<Utc>,
@@ -114,7 +139,7 @@ pub struct CatalogVersion {
 /// What loading a catalog did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CatalogLoad {
-    pub version_id: String,
+    pub version_id: CatalogVersionId,
     /// False when the content hash equals the current version's: nothing was written.
     pub created: bool,
     /// Workloads whose requirements were rewritten.
@@ -125,7 +150,7 @@ pub struct CatalogLoad {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequirementRecord {
     pub control_id: String,
-    pub catalog_version_id: String,
+    pub catalog_version_id: CatalogVersionId,
     pub layer: Layer,
     pub applicable: bool,
     pub required: bool,
@@ -143,13 +168,14 @@ pub trait CatalogStore: Send + Sync {
         catalog: &Catalog,
         content_hash: &str,
         source: &str,
+        actor: Actor<'_>,
     ) -> StoreResult<CatalogLoad>;
     /// The newest catalog version.
     async fn current_catalog(&self) -> StoreResult<Option<CatalogVersion>>;
     /// The materialized requirements of a workload, in catalog order.
     async fn requirements(&self, workload: &WorkloadId) -> StoreResult<Vec<RequirementRecord>>;
     /// Rewrites every workload's requirements from the current catalog; returns how many.
-    async fn rematerialize_all(&self) -> StoreResult<usize>;
+    async fn rematerialize_all(&self, actor: Actor<'_>) -> StoreResult<usize>;
 }
 
 /// The demo organization's rows.
@@ -158,7 +184,7 @@ pub trait DemoStore: Send + Sync {
     /// True when no team, user or workload exists.
     async fn is_empty(&self) -> StoreResult<bool>;
     /// Deletes every row marked as demo; returns how many workloads went.
-    async fn remove_demo(&self) -> StoreResult<u64>;
+    async fn remove_demo(&self, actor: Actor<'_>) -> StoreResult<u64>;
 }
 
 /// Everything the application needs from storage.

@@ -2,6 +2,7 @@
 //! inside the binary; its content hash decides whether loading it records a new version.
 
 use app::domain::catalog::{validate, Catalog};
+use app::domain::Principal;
 use app::ports::{CatalogLoad, SharedStore, StoreError};
 use sha2::{Digest, Sha256};
 
@@ -29,10 +30,13 @@ pub fn content_hash(catalog: &Catalog) -> String {
 }
 
 /// Loads the starter catalog (a no-op when its content is already the current version).
-pub async fn load_starter(store: &SharedStore) -> Result<CatalogLoad, StoreError> {
+pub async fn load_starter(
+    store: &SharedStore,
+    actor: &Principal,
+) -> Result<CatalogLoad, StoreError> {
     let catalog = parse(STARTER).map_err(|e| StoreError::Other(format!("starter catalog: {e}")))?;
     store
-        .load_catalog(&catalog, &content_hash(&catalog), STARTER_SOURCE)
+        .load_catalog(&catalog, &content_hash(&catalog), STARTER_SOURCE, actor)
         .await
 }
 

@@ -1,23 +1,54 @@
-//! Subcommands: `serve` (the default), `migrate`, `demo [--if-empty | --remove]`.
+//! The command line (clap): `serve` (the default), `migrate`, `demo`, `rematerialize`; every
+//! subcommand has `--help`.
 
 use crate::config::{redact_url, Config};
 use crate::db::Db;
 use crate::state::AppState;
+use app::domain::Principal;
 use app::ports::SharedStore;
+use clap::{Parser, Subcommand};
 use std::sync::Arc;
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
-const USAGE: &str =
-    "usage: strata [serve | migrate | demo [--if-empty | --remove] | rematerialize | help]";
+/// Strata: AI security governance. Configuration comes from `STRATA_*` environment variables
+/// (see `.env.example`).
+#[derive(Parser, Debug)]
+#[command(name = "strata", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the web application (the default when no subcommand is given).
+    Serve,
+    /// Apply the database migrations and load the shipped catalog.
+    Migrate,
+    /// Seed the demo organization (teams, people and workloads marked as demo).
+    Demo {
+        /// Seed only when the database holds no team, person or workload yet.
+        #[arg(long, conflicts_with = "remove")]
+        if_empty: bool,
+        /// Remove the demo rows instead (and the demo teams and people nobody else uses).
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Rewrite every workload's requirements from the current catalog.
+    Rematerialize,
+}
 
 /// Runs the command line; returns the process exit code.
 pub async fn run(args: Vec<String>) -> i32 {
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    if matches!(args.first(), Some(&"help") | Some(&"--help") | Some(&"-h")) {
-        println!("{USAGE}");
-        return 0;
-    }
+    let cli = match Cli::try_parse_from(std::iter::once("strata".to_string()).chain(args)) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version print and succeed; mistakes print usage and fail.
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -26,17 +57,12 @@ pub async fn run(args: Vec<String>) -> i32 {
         }
     };
     init_tracing(&config.log);
-    let result = match args.as_slice() {
-        [] | ["serve"] => serve(config).await,
-        ["migrate"] => migrate(&config).await.map(|_| ()),
-        ["demo"] => demo(&config, false).await,
-        ["demo", "--if-empty"] => demo(&config, true).await,
-        ["demo", "--remove"] => remove_demo(&config).await,
-        ["rematerialize"] => rematerialize(&config).await,
-        _ => {
-            eprintln!("{USAGE}");
-            return 2;
-        }
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => migrate(&config).await.map(|_| ()),
+        Command::Demo { remove: true, .. } => remove_demo(&config).await,
+        Command::Demo { if_empty, .. } => demo(&config, if_empty).await,
+        Command::Rematerialize => rematerialize(&config).await,
     };
     match result {
         Ok(()) => 0,
@@ -45,6 +71,11 @@ pub async fn run(args: Vec<String>) -> i32 {
             1
         }
     }
+}
+
+/// Who command-line changes are recorded as.
+fn cli_principal(task: &str) -> Principal {
+    Principal::System(format!("strata {task}"))
 }
 
 fn init_tracing(filter: &str) {
@@ -85,7 +116,7 @@ async fn migrate(config: &Config) -> Result<Db, Failure> {
 /// Loads the shipped catalog; a new version only when its content changed.
 async fn load_catalog(db: &Db) -> Result<(), Failure> {
     let started = std::time::Instant::now();
-    let load = crate::catalog::load_starter(&db_store(db)).await?;
+    let load = crate::catalog::load_starter(&db_store(db), &cli_principal("migrate")).await?;
     if load.created {
         println!(
             "catalog: recorded a new version and rewrote the requirements of {} workloads in {} ms",
@@ -114,7 +145,7 @@ async fn demo(config: &Config, only_if_empty: bool) -> Result<(), Failure> {
 
 async fn remove_demo(config: &Config) -> Result<(), Failure> {
     let db = connect(config).await?;
-    let gone = db_store(&db).remove_demo().await?;
+    let gone = db_store(&db).remove_demo(&cli_principal("demo")).await?;
     println!("demo: removed {gone} demo workloads and the demo teams and people no one else uses");
     Ok(())
 }
@@ -123,7 +154,9 @@ async fn remove_demo(config: &Config) -> Result<(), Failure> {
 async fn rematerialize(config: &Config) -> Result<(), Failure> {
     let db = connect(config).await?;
     let started = std::time::Instant::now();
-    let n = db_store(&db).rematerialize_all().await?;
+    let n = db_store(&db)
+        .rematerialize_all(&cli_principal("rematerialize"))
+        .await?;
     println!(
         "rematerialized the requirements of {n} workloads in {} ms",
         started.elapsed().as_millis()
@@ -140,6 +173,7 @@ async fn serve(config: Config) -> Result<(), Failure> {
     load_catalog(&db).await?;
     let addr = config.addr;
     let public = config.public_url.clone();
+    let sweeper = crate::sessions::spawn_sweeper(&db);
     let state = AppState::new(config, db);
     let app = crate::router::build(state);
     let listener = tokio::net::TcpListener::bind(addr)
@@ -152,5 +186,6 @@ async fn serve(config: Config) -> Result<(), Failure> {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
+    sweeper.abort();
     Ok(())
 }

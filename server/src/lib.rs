@@ -6,6 +6,8 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod http_error;
 pub mod router;
 pub mod security;
+pub mod sessions;
 pub mod state;

@@ -1,28 +1,35 @@
-//! The HTTP surface: Leptos pages and server functions, static assets, the health check, the
-//! session layer and the cross-origin check.
+//! The HTTP surface: Leptos pages and server functions, the SVG chart routes, static assets,
+//! the health check, sessions, the cross-origin check, request ids and tracing.
 
-use crate::db::Db;
 use crate::security::{same_origin_only, TrustedOrigin};
 use crate::state::AppState;
 use app::app::{shell, App};
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::OnceLock;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_sessions::cookie::{time::Duration, SameSite};
-use tower_sessions::session_store::ExpiredDeletion;
-use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
-use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
 
 /// Largest request body outside upload routes.
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
+/// The page routes, generated once per process. Generating them renders the app with resource
+/// loading suppressed by a process-wide flag (leptos_server's `SuppressResourceLoad`): a
+/// resource of another server in the same process that starts loading meanwhile would wait
+/// forever. That was the stall of tests running in parallel (leptos-rs/leptos#4773).
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the application router.
 pub fn build(state: AppState) -> Router {
-    let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
         move || state.provide()
@@ -38,7 +45,7 @@ pub fn build(state: AppState) -> Router {
             "/charts/workloads/{id}/required-by-layer.svg",
             get(crate::charts::required_by_layer),
         )
-        .leptos_routes_with_context(&state, routes, context.clone(), {
+        .leptos_routes_with_context(&state, routes(), context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
         })
@@ -46,46 +53,34 @@ pub fn build(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
-        .with_state(state.clone());
-    let secure = state.config.is_https();
-    let app = match &state.db {
-        Db::Sqlite(pool) => with_sessions(app, SqliteStore::new(pool.clone()), secure),
-        Db::Postgres(pool) => with_sessions(app, PostgresStore::new(pool.clone()), secure),
-    };
+        .with_state(state.clone())
+        .layer(from_fn(crate::http_error::html_for_failed_forms));
+    let app = crate::sessions::layer(app, &state.db, state.config.is_https());
     let origin = TrustedOrigin(crate::security::trusted_origins(&state.config.public_url).into());
-    app.layer(axum::middleware::from_fn_with_state(
-        origin,
-        same_origin_only,
-    ))
-    .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+    app.layer(from_fn_with_state(origin, same_origin_only))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(from_fn(with_request_id))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = req.uri().path(), request_id = id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
-fn with_sessions<S: SessionStore + ExpiredDeletion + Clone>(
-    app: Router,
-    store: S,
-    secure: bool,
-) -> Router {
-    // Expired sessions (and their one-shot flashes) are deleted hourly. Every instance may do
-    // this: the delete is idempotent, so nothing needs to coordinate it.
-    let sweeper = store.clone();
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            every.tick().await;
-            if let Err(e) = sweeper.delete_expired().await {
-                tracing::warn!(error = %e, "could not delete expired sessions");
-            }
-        }
-    });
-    // Lax, not the default Strict: the sign-in redirect back from an identity provider must
-    // carry the cookie.
-    let layer = SessionManagerLayer::new(store)
-        .with_name(if secure { "__Host-strata" } else { "strata" })
-        .with_secure(secure)
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_expiry(Expiry::OnInactivity(Duration::hours(8)));
-    app.layer(layer)
+/// Makes the request id the reference of internal errors raised while handling the request.
+async fn with_request_id(req: Request, next: Next) -> Response {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("unknown")
+        .to_string();
+    app::error::REQUEST_ID.scope(id, next.run(req)).await
 }
 
 async fn health(State(state): State<AppState>) -> impl IntoResponse {

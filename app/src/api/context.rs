@@ -1,14 +1,50 @@
-//! Server-side helpers for server functions: the store from context, HTTP status, and turning
-//! store failures into `AppError` (logged once, with a reference the person can quote).
+//! Server-side plumbing of server functions: `call` runs a use case for the request — the one
+//! place where a server function gets its store and caller, and where an error gets its HTTP
+//! status, so no server function has to remember either.
 
+use crate::domain::Principal;
 use crate::error::AppError;
-use crate::ports::{SharedStore, StoreError};
+use crate::ports::SharedStore;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
+use std::future::Future;
 
-/// The store provided by the server for this request.
-pub fn store() -> Result<SharedStore, AppError> {
-    use_context::<SharedStore>().ok_or_else(|| internal("no store in context"))
+/// What a use case runs with: the store and who is asking.
+pub struct Caller {
+    pub store: SharedStore,
+    pub principal: Principal,
+}
+
+/// Runs `use_case` for the current request and sets the response status of its error. Pages
+/// call server functions during rendering, so this also sets the status of a page.
+pub async fn call<T, F, Fut>(use_case: F) -> Result<T, AppError>
+where
+    F: FnOnce(Caller) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let result = match caller() {
+        Ok(c) => use_case(c).await,
+        Err(e) => Err(e),
+    };
+    with_status(result)
+}
+
+/// Sets the status of the error, if any, on the response.
+fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(e) = &result {
+        set_status(e.status());
+    }
+    result
+}
+
+fn caller() -> Result<Caller, AppError> {
+    let store = use_context::<SharedStore>()
+        .ok_or_else(|| AppError::Internal(crate::error::log_internal("no store in context")))?;
+    // Nobody signs in yet: every web request is the anonymous web caller.
+    Ok(Caller {
+        store,
+        principal: Principal::AnonymousWeb,
+    })
 }
 
 /// Sets the response status of the current request.
@@ -21,46 +57,47 @@ pub fn set_status(code: u16) {
     }
 }
 
-/// Answers with `err`, setting its status.
-pub fn fail<T>(err: AppError) -> Result<T, AppError> {
-    set_status(err.status());
-    Err(err)
-}
-
-/// Logs an internal failure and returns an error carrying only a reference.
-pub fn internal(cause: impl std::fmt::Display) -> AppError {
-    let reference = format!("{:x}", chrono::Utc::now().timestamp_micros());
-    tracing::error!(reference = %reference, error = %cause, "internal error");
-    AppError::Internal(reference)
-}
-
-/// Maps a store failure to what the person can be told, and sets its status. Constraint names
-/// and database messages stay in the logs.
-pub fn from_store(err: StoreError) -> AppError {
-    let app = match err {
-        StoreError::NotFound => AppError::NotFound("The record".into()),
-        StoreError::Conflict { constraint } => {
-            tracing::info!(constraint = %constraint, "write refused by a constraint");
-            AppError::Conflict(
-                "This conflicts with data saved in the meantime; reload and try again.".into(),
-            )
-        }
-        StoreError::StaleRevision { .. } => AppError::Conflict(
-            "Someone else changed this workload while you were editing; reload and try again."
-                .into(),
-        ),
-        StoreError::Other(cause) => internal(cause),
-    };
-    set_status(app.status());
-    app
-}
-
-/// The name recorded as the author of changes until identity exists.
-pub const ANONYMOUS_ACTOR: &str = "web (no sign-in yet)";
-
 /// The request's session, for one-shot flashes.
 pub async fn session() -> Result<tower_sessions::Session, AppError> {
     leptos_axum::extract::<tower_sessions::Session>()
         .await
-        .map_err(|e| internal(format!("session: {e}")))
+        .map_err(|e| AppError::Internal(crate::error::log_internal(format!("session: {e}"))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::tests::one_of_each;
+
+    #[test]
+    fn every_error_sets_its_status_on_the_response() {
+        for err in one_of_each() {
+            let owner = Owner::new();
+            owner.set();
+            let response = ResponseOptions::default();
+            provide_context(response.clone());
+            let expected = err.status();
+            assert_eq!(
+                with_status::<()>(Err(err)).map_err(|e| e.status()),
+                Err(expected)
+            );
+            let set = response
+                .0
+                .read()
+                .ok()
+                .and_then(|p| p.status)
+                .map(|s| s.as_u16());
+            assert_eq!(set, Some(expected));
+        }
+    }
+
+    #[test]
+    fn success_leaves_the_status_alone() {
+        let owner = Owner::new();
+        owner.set();
+        let response = ResponseOptions::default();
+        provide_context(response.clone());
+        assert_eq!(with_status(Ok(7)), Ok(7));
+        assert!(response.0.read().ok().and_then(|p| p.status).is_none());
+    }
 }

@@ -12,7 +12,7 @@ pub async fn take_flash(key: String) -> Result<Option<FormFlash>, AppError> {
     session
         .remove::<FormFlash>(&flash_key(&key))
         .await
-        .map_err(crate::api::context::internal)
+        .map_err(|e| AppError::Internal(crate::error::log_internal(e)))
 }
 
 /// Session key of the flash for a page.
@@ -20,14 +20,41 @@ pub fn flash_key(page: &str) -> String {
     format!("flash:{page}")
 }
 
-/// Keeps a flash for `page` and sends the browser back there.
+/// Answers a form's outcome: done → the browser goes to `done_page(value)`; refused → the form
+/// goes back to `page` with what was typed and why, as a one-shot flash.
 #[cfg(feature = "ssr")]
-pub async fn keep_and_return(page: &str, flash: FormFlash) -> Result<(), AppError> {
+pub async fn answer<T>(
+    page: &str,
+    values: crate::domain::workload_form::WorkloadForm,
+    outcome: crate::service::Outcome<T>,
+    done_page: impl FnOnce(T) -> String,
+) -> Result<(), AppError> {
+    use crate::service::Outcome;
+    let refusal = match outcome {
+        Outcome::Done(value) => {
+            leptos_axum::redirect(&done_page(value));
+            return Ok(());
+        }
+        Outcome::Refused(r) => r,
+    };
+    let mut values = values;
+    if let Some(revision) = refusal.current_revision {
+        values.revision = revision.to_string();
+    }
+    let message = refusal.message.or_else(|| {
+        (!refusal.errors.is_empty())
+            .then(|| "Nothing was saved. Correct the fields marked below.".to_string())
+    });
+    let flash = FormFlash {
+        values: values.clipped(),
+        errors: refusal.errors,
+        message,
+    };
     let session = crate::api::context::session().await?;
     session
         .insert(&flash_key(page), flash)
         .await
-        .map_err(crate::api::context::internal)?;
+        .map_err(|e| AppError::Internal(crate::error::log_internal(e)))?;
     leptos_axum::redirect(page);
     Ok(())
 }

@@ -1,11 +1,10 @@
-//! Server functions, one file per resource: who is asking → may they → domain/store → DTO.
+//! Server functions, one file per resource: thin adapters that decode, call the use case in
+//! `service/` through `context::call`, and answer with a DTO or a flash and redirect.
 
 pub mod catalog;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod flash;
 pub mod phase;
-#[cfg(feature = "ssr")]
-mod requirements;
 pub mod workload_edit;
 pub mod workloads;

@@ -11,11 +11,20 @@ pub fn SelectField(
     options: Vec<(String, String)>,
     error: Option<String>,
     #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
     let invalid = error.is_some().then_some("true");
-    let described = error.as_ref().map(|_| error_id.clone());
+    let described = [
+        error.as_ref().map(|_| error_id.clone()),
+        hint.map(|_| hint_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
     let chosen = value.clone();
     view! {
         <div class="field" class:field-invalid=invalid.is_some()>
@@ -30,18 +39,8 @@ pub fn SelectField(
                     })
                     .collect_view()}
             </select>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
             {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
         </div>
     }
-}
-
-/// Options for a coded enum, from its `ALL`, `code()` and `label()`.
-#[macro_export]
-macro_rules! enum_options {
-    ($ty:ty) => {
-        <$ty>::ALL
-            .iter()
-            .map(|v| (v.code().to_string(), v.label().to_string()))
-            .collect::<Vec<(String, String)>>()
-    };
 }

@@ -2,16 +2,11 @@
 
 use super::field::TextField;
 use super::select_field::SelectField;
-use crate::domain::attributes::*;
+use crate::domain::attribute_fields::ATTRIBUTE_FIELDS;
 use crate::domain::workload_form::{WorkloadForm, DESCRIPTION_MAX, NAME_MAX, REF_MAX};
 use crate::domain::FieldErrors;
 use crate::dto::FormChoices;
-use crate::enum_options;
 use leptos::prelude::*;
-
-fn yes_no() -> Vec<(String, String)> {
-    vec![("false".into(), "No".into()), ("true".into(), "Yes".into())]
-}
 
 /// All workload fields, filled with `values`, with `errors` next to their fields.
 #[component]
@@ -51,33 +46,13 @@ pub fn WorkloadFields(
         </fieldset>
         <fieldset>
             <legend>"Attributes that decide which controls apply"</legend>
-            <SelectField name="model_source" label="Model source" value=v.model_source.clone()
-                options=enum_options!(ModelSource) error=err("model_source")/>
-            <SelectField name="hosting" label="Hosting" value=v.hosting.clone()
-                options=enum_options!(Hosting) error=err("hosting")/>
-            <SelectField name="ai_type" label="AI type" value=v.ai_type.clone()
-                options=enum_options!(AiType) error=err("ai_type")/>
-            <SelectField name="data_connectivity" label="Data connectivity" value=v.data_connectivity.clone()
-                options=enum_options!(DataConnectivity) error=err("data_connectivity")/>
-            <SelectField name="autonomy_level" label="Autonomy level" value=v.autonomy_level.clone()
-                options=enum_options!(AutonomyLevel) error=err("autonomy_level")/>
-            <SelectField name="persistent_memory" label="Persistent memory" value=v.persistent_memory.clone()
-                options=yes_no() error=err("persistent_memory")/>
-            <SelectField name="user_exposure" label="User exposure" value=v.user_exposure.clone()
-                options=enum_options!(UserExposure) error=err("user_exposure")/>
-            <SelectField name="processes_personal_data" label="Processes personal data"
-                value=v.processes_personal_data.clone() options=enum_options!(PersonalData)
-                error=err("processes_personal_data")/>
-            <SelectField name="data_sensitivity" label="Data sensitivity" value=v.data_sensitivity.clone()
-                options=enum_options!(DataSensitivity) error=err("data_sensitivity")/>
-            <SelectField name="decision_impact" label="Decision impact" value=v.decision_impact.clone()
-                options=enum_options!(DecisionImpact) error=err("decision_impact")/>
-            <SelectField name="eu_ai_act_class" label="EU AI Act class" value=v.eu_ai_act_class.clone()
-                options=enum_options!(EuAiActClass) error=err("eu_ai_act_class")/>
-            <SelectField name="eu_role" label="EU AI Act role" value=v.eu_role.clone()
-                options=enum_options!(EuRole) error=err("eu_role")/>
-            <SelectField name="multi_tenant" label="Multi-tenant" value=v.multi_tenant.clone()
-                options=yes_no() error=err("multi_tenant")/>
+            {ATTRIBUTE_FIELDS.iter().map(|f| {
+                let options = (f.options)().into_iter().map(|(c, l)| (c.to_string(), l.to_string())).collect();
+                view! {
+                    <SelectField name=f.code label=f.label value=v.attribute(f.code).to_string()
+                        options error=err(f.code) hint=f.help/>
+                }
+            }).collect_view()}
         </fieldset>
         <fieldset>
             <legend>"Model and dataset (optional)"</legend>

@@ -32,10 +32,61 @@ macro_rules! coded_enum {
             }
         }
 
+        impl $crate::domain::codes::Coded for $name {
+            const ALL: &'static [Self] = $name::ALL;
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+            fn label(self) -> &'static str {
+                $name::label(self)
+            }
+            fn from_code(code: &str) -> Option<Self> {
+                $name::from_code(code)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.label())
             }
         }
     };
+}
+
+/// A value with a stable code and a label: the coded enums, and yes/no.
+pub trait Coded: Copy + Sized + 'static {
+    /// Every value, in the order forms list them.
+    const ALL: &'static [Self];
+    /// The stable code stored and sent for this value.
+    fn code(self) -> &'static str;
+    /// The label shown to people.
+    fn label(self) -> &'static str;
+    /// Parses a code exactly as `code()` writes it.
+    fn from_code(code: &str) -> Option<Self>;
+}
+
+/// Yes/no attributes travel as `false` / `true`.
+impl Coded for bool {
+    const ALL: &'static [Self] = &[false, true];
+    fn code(self) -> &'static str {
+        if self {
+            "true"
+        } else {
+            "false"
+        }
+    }
+    fn label(self) -> &'static str {
+        if self {
+            "Yes"
+        } else {
+            "No"
+        }
+    }
+    fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        }
+    }
 }

@@ -37,3 +37,7 @@ id_type!(
     /// Identifies a workload across all its versions.
     WorkloadId
 );
+id_type!(
+    /// Identifies one recorded version of the control catalog.
+    CatalogVersionId
+);

@@ -2,6 +2,7 @@
 //! wasm and native, so the browser and the server validate with the same code.
 
 pub mod applicability;
+pub mod attribute_fields;
 pub mod attributes;
 pub mod catalog;
 pub mod codes;
@@ -11,11 +12,13 @@ pub mod ids;
 pub mod layer;
 pub mod listing;
 pub mod phase;
+pub mod principal;
 pub mod workload;
 pub mod workload_form;
 
 pub use attributes::Attributes;
 pub use field_errors::FieldErrors;
-pub use ids::{TeamId, UserId, WorkloadId};
+pub use ids::{CatalogVersionId, TeamId, UserId, WorkloadId};
 pub use layer::Layer;
 pub use phase::Phase;
+pub use principal::Principal;

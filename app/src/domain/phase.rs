@@ -11,6 +11,14 @@ coded_enum!(
     }
 );
 
+coded_enum!(
+    /// Which way a phase change goes: one phase up or one down.
+    PhaseDirection {
+        Promote => ("promote", "Promote"),
+        Demote => ("demote", "Demote"),
+    }
+);
+
 impl Phase {
     /// The phase a promotion leads to, if any.
     pub fn next(self) -> Option<Phase> {

@@ -1,10 +1,12 @@
 //! The workload form as typed, and its validation. The same code checks the form in the browser
 //! and on the server; the server also checks what needs the store (team, owners, duplicates).
 
-use super::attributes::*;
+use super::attribute_fields::{attribute_field, ATTRIBUTE_FIELDS};
+use super::attributes::Attributes;
 use super::workload::{ArtifactRef, Workload};
 use super::FieldErrors;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Longest workload name, in characters.
 pub const NAME_MAX: usize = 120;
@@ -16,22 +18,8 @@ pub const REF_MAX: usize = 200;
 pub const TAGS_MAX: usize = 20;
 /// Longest tag, in characters.
 pub const TAG_MAX: usize = 40;
-/// The attribute fields of the form, by code name.
-pub const ATTRIBUTE_NAMES: [&str; 13] = [
-    "model_source",
-    "hosting",
-    "ai_type",
-    "data_connectivity",
-    "autonomy_level",
-    "persistent_memory",
-    "user_exposure",
-    "processes_personal_data",
-    "data_sensitivity",
-    "decision_impact",
-    "eu_ai_act_class",
-    "eu_role",
-    "multi_tenant",
-];
+/// Longest attribute code kept from a refused form.
+const ATTRIBUTE_KEEP: usize = 64;
 
 /// Most additional owners.
 pub const OTHER_OWNERS_MAX: usize = 10;
@@ -47,19 +35,10 @@ pub struct WorkloadForm {
     pub primary_owner: String,
     /// Emails, separated by commas.
     pub other_owners: String,
-    pub model_source: String,
-    pub hosting: String,
-    pub ai_type: String,
-    pub data_connectivity: String,
-    pub autonomy_level: String,
-    pub persistent_memory: String,
-    pub user_exposure: String,
-    pub processes_personal_data: String,
-    pub data_sensitivity: String,
-    pub decision_impact: String,
-    pub eu_ai_act_class: String,
-    pub eu_role: String,
-    pub multi_tenant: String,
+    /// Attribute codes by attribute (`ai_type` → `predictive`), as typed; the attributes are
+    /// those of `ATTRIBUTE_FIELDS`. Sent as `form[ai_type]` like the other fields.
+    #[serde(flatten)]
+    pub attributes: BTreeMap<String, String>,
     pub model_name: String,
     pub model_version: String,
     pub model_digest: String,
@@ -87,14 +66,6 @@ pub struct CheckedForm {
     pub revision: Option<i64>,
 }
 
-fn yes_no(v: bool) -> &'static str {
-    if v {
-        "true"
-    } else {
-        "false"
-    }
-}
-
 impl WorkloadForm {
     /// A blank form with the default attributes pre-selected.
     pub fn blank() -> Self {
@@ -103,21 +74,27 @@ impl WorkloadForm {
 
     fn with_attributes(a: &Attributes) -> Self {
         WorkloadForm {
-            model_source: a.model_source.code().into(),
-            hosting: a.hosting.code().into(),
-            ai_type: a.ai_type.code().into(),
-            data_connectivity: a.data_connectivity.code().into(),
-            autonomy_level: a.autonomy_level.code().into(),
-            persistent_memory: yes_no(a.persistent_memory).into(),
-            user_exposure: a.user_exposure.code().into(),
-            processes_personal_data: a.processes_personal_data.code().into(),
-            data_sensitivity: a.data_sensitivity.code().into(),
-            decision_impact: a.decision_impact.code().into(),
-            eu_ai_act_class: a.eu_ai_act_class.code().into(),
-            eu_role: a.eu_role.code().into(),
-            multi_tenant: yes_no(a.multi_tenant).into(),
+            attributes: ATTRIBUTE_FIELDS
+                .iter()
+                .map(|f| (f.code.to_string(), (f.value)(a).0.to_string()))
+                .collect(),
             ..Default::default()
         }
+    }
+
+    /// The typed code of an attribute (empty when nothing was sent).
+    pub fn attribute(&self, code: &str) -> &str {
+        self.attributes.get(code).map_or("", String::as_str)
+    }
+
+    /// Sets an attribute's typed code, so that attribute vectors written as `code=value` pairs
+    /// go through the same checks as a form; false when `code` is not an attribute.
+    pub fn set_attribute(&mut self, code: &str, value: &str) -> bool {
+        let known = attribute_field(code).is_some();
+        if known {
+            self.attributes.insert(code.to_string(), value.to_string());
+        }
+        known
     }
 
     /// The form pre-filled from a stored workload, for editing. Other owners are given as
@@ -174,35 +151,15 @@ impl WorkloadForm {
                 *field = field.chars().take(KEEP).collect();
             }
         }
-        for name in ATTRIBUTE_NAMES {
-            if let Some(v) = self.attribute_mut(name) {
-                if v.len() > 64 {
-                    *v = v.chars().take(64).collect();
-                }
+        // Only known attributes are kept, each cut to a length no code exceeds.
+        self.attributes
+            .retain(|code, _| attribute_field(code).is_some());
+        for v in self.attributes.values_mut() {
+            if v.chars().count() > ATTRIBUTE_KEEP {
+                *v = v.chars().take(ATTRIBUTE_KEEP).collect();
             }
         }
         self
-    }
-
-    /// The text field of an attribute, by its code name (`ai_type`, `multi_tenant`…), so that
-    /// attribute vectors written as `name=code` pairs go through the same checks as a form.
-    pub fn attribute_mut(&mut self, name: &str) -> Option<&mut String> {
-        Some(match name {
-            "model_source" => &mut self.model_source,
-            "hosting" => &mut self.hosting,
-            "ai_type" => &mut self.ai_type,
-            "data_connectivity" => &mut self.data_connectivity,
-            "autonomy_level" => &mut self.autonomy_level,
-            "persistent_memory" => &mut self.persistent_memory,
-            "user_exposure" => &mut self.user_exposure,
-            "processes_personal_data" => &mut self.processes_personal_data,
-            "data_sensitivity" => &mut self.data_sensitivity,
-            "decision_impact" => &mut self.decision_impact,
-            "eu_ai_act_class" => &mut self.eu_ai_act_class,
-            "eu_role" => &mut self.eu_role,
-            "multi_tenant" => &mut self.multi_tenant,
-            _ => return None,
-        })
     }
 
     /// Checks everything that needs no store; every problem is reported against its field.
@@ -288,106 +245,33 @@ impl WorkloadForm {
     }
 
     fn check_attributes(&self, e: &mut FieldErrors) -> Option<Attributes> {
-        // Every field is parsed before any is given up on, so all problems are reported at once.
-        let model_source = pick(
-            e,
-            "model_source",
-            &self.model_source,
-            ModelSource::from_code,
-        );
-        let hosting = pick(e, "hosting", &self.hosting, Hosting::from_code);
-        let ai_type = pick(e, "ai_type", &self.ai_type, AiType::from_code);
-        let data_connectivity = pick(
-            e,
-            "data_connectivity",
-            &self.data_connectivity,
-            DataConnectivity::from_code,
-        );
-        let autonomy_level = pick(
-            e,
-            "autonomy_level",
-            &self.autonomy_level,
-            AutonomyLevel::from_code,
-        );
-        let persistent_memory = pick(e, "persistent_memory", &self.persistent_memory, parse_bool);
-        let user_exposure = pick(
-            e,
-            "user_exposure",
-            &self.user_exposure,
-            UserExposure::from_code,
-        );
-        let personal = pick(
-            e,
-            "processes_personal_data",
-            &self.processes_personal_data,
-            PersonalData::from_code,
-        );
-        let data_sensitivity = pick(
-            e,
-            "data_sensitivity",
-            &self.data_sensitivity,
-            DataSensitivity::from_code,
-        );
-        let decision_impact = pick(
-            e,
-            "decision_impact",
-            &self.decision_impact,
-            DecisionImpact::from_code,
-        );
-        let eu_ai_act_class = pick(
-            e,
-            "eu_ai_act_class",
-            &self.eu_ai_act_class,
-            EuAiActClass::from_code,
-        );
-        let eu_role = pick(e, "eu_role", &self.eu_role, EuRole::from_code);
-        let multi_tenant = pick(e, "multi_tenant", &self.multi_tenant, parse_bool);
-        let a = Attributes {
-            model_source: model_source?,
-            hosting: hosting?,
-            ai_type: ai_type?,
-            data_connectivity: data_connectivity?,
-            autonomy_level: autonomy_level?,
-            persistent_memory: persistent_memory?,
-            user_exposure: user_exposure?,
-            processes_personal_data: personal?,
-            data_sensitivity: data_sensitivity?,
-            decision_impact: decision_impact?,
-            eu_ai_act_class: eu_ai_act_class?,
-            eu_role: eu_role?,
-            multi_tenant: multi_tenant?,
-        };
+        // Every field is read before any is given up on, so all problems are reported at once.
+        let mut a = Attributes::default();
+        let mut all_valid = true;
+        for f in &ATTRIBUTE_FIELDS {
+            let raw = self.attribute(f.code);
+            if !(f.set)(&mut a, raw.trim()) {
+                all_valid = false;
+                let shown = if raw.trim().is_empty() {
+                    "nothing".to_string()
+                } else {
+                    format!("“{}”", clip(raw))
+                };
+                e.add(
+                    f.code,
+                    format!("Choose one of the listed values ({shown} is not one)."),
+                );
+            }
+        }
+        if !all_valid {
+            return None;
+        }
         if let Some(msg) = a.hosting_conflict() {
             e.add("hosting", msg);
             return None;
         }
         Some(a)
     }
-}
-
-fn parse_bool(s: &str) -> Option<bool> {
-    match s {
-        "true" => Some(true),
-        "false" => Some(false),
-        _ => None,
-    }
-}
-
-/// Parses one attribute; records an error naming the field when the value is not one of its codes.
-fn pick<T>(e: &mut FieldErrors, field: &str, raw: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
-    let value = parse(raw.trim());
-    if value.is_none() {
-        let shown = if raw.trim().is_empty() {
-            "nothing".to_string()
-        } else {
-            format!("“{}”", clip(raw))
-        };
-        e.add(
-            field,
-            format!("Choose one of the listed values ({shown} is not one)."),
-        );
-    }
-    value
 }
 
 fn check_ref(

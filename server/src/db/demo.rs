@@ -1,51 +1,62 @@
 //! Removing and detecting the demo organization's rows.
 
-use super::write_tx::{BeginWrite, Scope};
-use super::{map_err, with_pool, Db};
-use app::ports::{DemoStore, StoreResult};
+use super::errors::DbResult;
+use super::write_tx::{with_tx, Change, Scope};
+use super::{with_pool, Db};
+use app::domain::Principal;
+use app::ports::{Actor, DemoStore, StoreResult};
 use async_trait::async_trait;
+
+async fn is_empty(db: &Db) -> DbResult<bool> {
+    let n: i64 = with_pool!(db, pool => {
+        sqlx::query_scalar(
+            "select (select count(*) from teams) + (select count(*) from users) \
+             + (select count(*) from workloads)",
+        )
+        .fetch_one(pool)
+        .await?
+    });
+    Ok(n == 0)
+}
+
+async fn remove(db: &Db, actor: &Principal) -> DbResult<u64> {
+    let mut tx = db.begin_write(Scope::AllWorkloads).await?;
+    let gone = with_tx!(&mut tx, conn => {
+        let gone = sqlx::query("delete from workloads where is_demo = 1")
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        // Teams and people the organization's own workloads still use are kept.
+        sqlx::query(
+            "delete from teams where is_demo = 1 and not exists \
+             (select 1 from workload_versions v where v.team_id = teams.id)",
+        )
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(
+            "delete from users where is_demo = 1 and not exists \
+             (select 1 from workload_owners o where o.user_id = users.id)",
+        )
+        .execute(&mut *conn)
+        .await?;
+        gone
+    });
+    tx.commit(Change {
+        actor,
+        action: "demo.remove",
+        entity: "demo organization",
+    })
+    .await?;
+    Ok(gone)
+}
 
 #[async_trait]
 impl DemoStore for Db {
     async fn is_empty(&self) -> StoreResult<bool> {
-        let n: i64 = with_pool!(self, pool => {
-            sqlx::query_scalar(
-                "select (select count(*) from teams) + (select count(*) from users) \
-                 + (select count(*) from workloads)",
-            )
-            .fetch_one(pool)
-            .await
-        })
-        .map_err(map_err)?;
-        Ok(n == 0)
+        Ok(is_empty(self).await?)
     }
 
-    async fn remove_demo(&self) -> StoreResult<u64> {
-        with_pool!(self, pool => {
-            let mut tx = pool.begin_write(Scope::AllWorkloads).await.map_err(map_err)?;
-            let gone = sqlx::query("delete from workloads where is_demo = 1")
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?
-                .rows_affected();
-            // Teams and people the organization's own workloads still use are kept.
-            sqlx::query(
-                "delete from teams where is_demo = 1 and not exists \
-                 (select 1 from workload_versions v where v.team_id = teams.id)",
-            )
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-            sqlx::query(
-                "delete from users where is_demo = 1 and not exists \
-                 (select 1 from workload_versions v where v.primary_owner = users.id \
-                 or v.other_owners like '%\"' || users.id || '\"%')",
-            )
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-            tx.commit().await.map_err(map_err)?;
-            Ok(gone)
-        })
+    async fn remove_demo(&self, actor: Actor<'_>) -> StoreResult<u64> {
+        Ok(remove(self, actor).await?)
     }
 }

@@ -1,18 +1,19 @@
 //! The SQLite and PostgreSQL implementations of the `Store` traits. The backend is chosen once
-//! from the URL; store code is written once and expanded for each pool by `with_pool!`, with
-//! dialect SQL only where behaviour differs.
+//! from the URL; store code is written once and expanded for each pool by `with_pool!` (reads)
+//! or each transaction by `with_tx!` (writes, see `write_tx.rs`), with dialect SQL only where
+//! behaviour differs. Store code returns `DbResult`; `?` maps sqlx errors (`errors.rs`).
 
 mod catalog;
 mod demo;
-mod errors;
-pub(crate) mod requirements;
+pub mod errors;
+mod requirements;
 mod rows;
 mod teams;
 mod users;
 mod workloads;
 pub(crate) mod write_tx;
 
-pub use errors::map_err;
+pub use errors::{DbError, DbResult};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};

@@ -1,10 +1,11 @@
 //! Row structs as the database returns them, and their conversion to domain types. Rows never
-//! leave the server.
+//! leave the server; data that does not parse is an error, never a default.
 
+use super::errors::{DbError, DbResult};
+use super::requirements::parse_phase;
 use app::domain::workload::{ChangeKind, Workload, WorkloadDraft};
-use app::domain::{Phase, TeamId, UserId, WorkloadId};
+use app::domain::{TeamId, UserId, WorkloadId};
 use app::dto::{Team, User};
-use app::ports::StoreError;
 use chrono::{DateTime, Utc};
 
 /// Columns selected for a workload version (keep in step with `VERSION_COLUMNS`).
@@ -21,63 +22,67 @@ pub struct VersionRow {
     pub team_id: String,
     pub phase: String,
     pub primary_owner: String,
-    pub other_owners: String,
     pub attributes: String,
     pub model_refs: String,
     pub dataset_refs: String,
-    pub tags: String,
     pub is_demo: i64,
 }
 
 /// The select list matching `VersionRow`, for `workload_versions v join workloads w`.
 pub const VERSION_COLUMNS: &str = "v.workload_id, v.revision, v.valid_from, v.valid_to, \
     v.changed_by, v.change_kind, v.name, v.description, v.team_id, v.phase, v.primary_owner, \
-    v.other_owners, v.attributes, v.model_refs, v.dataset_refs, v.tags, w.is_demo";
-
-fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
-    StoreError::Other(format!("stored {what} cannot be read: {detail}"))
-}
+    v.attributes, v.model_refs, v.dataset_refs, w.is_demo";
 
 /// Microseconds since the epoch to an instant.
-pub fn instant(micros: i64) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::from_timestamp_micros(micros).ok_or_else(|| corrupt("instant", micros))
+pub fn instant(micros: i64) -> DbResult<DateTime<Utc>> {
+    DateTime::from_timestamp_micros(micros).ok_or_else(|| DbError::corrupt("instant", micros))
 }
 
-fn json<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, StoreError> {
-    serde_json::from_str(text).map_err(|e| corrupt(what, e))
+fn json<T: serde::de::DeserializeOwned>(what: &'static str, text: &str) -> DbResult<T> {
+    serde_json::from_str(text).map_err(|e| DbError::corrupt(what, e))
 }
 
 /// Serializes a value stored as JSON text.
-pub fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Other(e.to_string()))
+pub fn to_json<T: serde::Serialize>(value: &T) -> DbResult<String> {
+    serde_json::to_string(value).map_err(|e| DbError::corrupt("value to store", e))
 }
 
-impl TryFrom<VersionRow> for Workload {
-    type Error = StoreError;
+/// A count as stored (never negative) to the count people see.
+pub fn count(n: i64) -> DbResult<u64> {
+    u64::try_from(n).map_err(|e| DbError::corrupt("count", e))
+}
 
-    fn try_from(r: VersionRow) -> Result<Self, StoreError> {
-        let other: Vec<String> = json("owners", &r.other_owners)?;
+impl VersionRow {
+    /// The version with its owners (primary first, as stored) and tags.
+    pub fn into_workload(self, owners: Vec<UserId>, tags: Vec<String>) -> DbResult<Workload> {
+        let primary = UserId(self.primary_owner);
+        if owners.first() != Some(&primary) {
+            return Err(DbError::corrupt(
+                "owners",
+                format!("{} has no primary", self.workload_id),
+            ));
+        }
         Ok(Workload {
-            id: WorkloadId(r.workload_id),
-            revision: r.revision,
-            phase: Phase::from_code(&r.phase).ok_or_else(|| corrupt("phase", &r.phase))?,
+            id: WorkloadId(self.workload_id),
+            revision: self.revision,
+            phase: parse_phase(&self.phase)?,
             draft: WorkloadDraft {
-                name: r.name,
-                description: r.description,
-                team_id: TeamId(r.team_id),
-                primary_owner: UserId(r.primary_owner),
-                other_owners: other.into_iter().map(UserId).collect(),
-                attributes: json("attributes", &r.attributes)?,
-                model_refs: json("model references", &r.model_refs)?,
-                dataset_refs: json("dataset references", &r.dataset_refs)?,
-                tags: json("tags", &r.tags)?,
+                name: self.name,
+                description: self.description,
+                team_id: TeamId(self.team_id),
+                primary_owner: primary,
+                other_owners: owners.into_iter().skip(1).collect(),
+                attributes: json("attributes", &self.attributes)?,
+                model_refs: json("model references", &self.model_refs)?,
+                dataset_refs: json("dataset references", &self.dataset_refs)?,
+                tags,
             },
-            valid_from: instant(r.valid_from)?,
-            valid_to: r.valid_to.map(instant).transpose()?,
-            changed_by: r.changed_by,
-            change: ChangeKind::from_code(&r.change_kind)
-                .ok_or_else(|| corrupt("change kind", &r.change_kind))?,
-            is_demo: r.is_demo != 0,
+            valid_from: instant(self.valid_from)?,
+            valid_to: self.valid_to.map(instant).transpose()?,
+            changed_by: self.changed_by,
+            change: ChangeKind::from_code(&self.change_kind)
+                .ok_or_else(|| DbError::corrupt("change kind", &self.change_kind))?,
+            is_demo: self.is_demo != 0,
         })
     }
 }
@@ -118,12 +123,4 @@ impl From<UserRow> for User {
             is_demo: r.is_demo != 0,
         }
     }
-}
-
-/// `$start, $start+1, …` for `n` values, for `in (…)` lists.
-pub fn placeholders(start: usize, n: usize) -> String {
-    (start..start + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

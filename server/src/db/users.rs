@@ -1,77 +1,97 @@
 //! Users, for both backends.
 
-use super::rows::{placeholders, UserRow};
-use super::{map_err, new_id, now_micros, with_pool, Db};
-use app::domain::UserId;
+use super::errors::DbResult;
+use super::rows::UserRow;
+use super::write_tx::{with_tx, Change, Scope};
+use super::{new_id, now_micros, with_pool, Db};
+use app::domain::{Principal, UserId};
 use app::dto::User;
-use app::ports::{StoreResult, UserStore};
+use app::ports::{Actor, StoreResult, UserStore};
 use async_trait::async_trait;
+use sqlx::QueryBuilder;
 
-const COLUMNS: &str = "id, name, email, is_demo";
+const SELECT: &str = "select id, name, email, is_demo from users";
 
-impl Db {
-    async fn users_where_in(&self, column: &str, values: &[String]) -> StoreResult<Vec<User>> {
-        if values.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "select {COLUMNS} from users where {column} in ({}) order by lower(name), id",
-            placeholders(1, values.len())
-        );
-        let rows: Vec<UserRow> = with_pool!(self, pool => {
-            let mut q = sqlx::query_as(&sql);
-            for v in values {
-                q = q.bind(v);
-            }
-            q.fetch_all(pool).await
-        })
-        .map_err(map_err)?;
-        Ok(rows.into_iter().map(User::from).collect())
+/// Users whose `column` is one of `values`.
+async fn where_in(db: &Db, column: &'static str, values: &[String]) -> DbResult<Vec<User>> {
+    if values.is_empty() {
+        return Ok(Vec::new());
     }
+    let rows: Vec<UserRow> = with_pool!(db, pool => {
+        let mut q = QueryBuilder::new(format!("{SELECT} where {column} in ("));
+        let mut list = q.separated(", ");
+        for v in values {
+            list.push_bind(v.as_str());
+        }
+        list.push_unseparated(") order by lower(name), id");
+        q.build_query_as().fetch_all(pool).await?
+    });
+    Ok(rows.into_iter().map(User::from).collect())
 }
 
-#[async_trait]
-impl UserStore for Db {
-    async fn create_user(&self, name: &str, email: &str, is_demo: bool) -> StoreResult<User> {
-        let id = new_id();
-        let email = email.trim().to_lowercase();
-        with_pool!(self, pool => {
-            sqlx::query(
-                "insert into users (id, name, email, is_demo, created_at) values ($1, $2, $3, $4, $5)",
-            )
+async fn create(
+    db: &Db,
+    name: &str,
+    email: &str,
+    is_demo: bool,
+    actor: &Principal,
+) -> DbResult<User> {
+    let id = new_id();
+    let email = email.trim().to_lowercase();
+    let mut tx = db.begin_write(Scope::Record).await?;
+    with_tx!(&mut tx, conn => {
+        sqlx::query("insert into users (id, name, email, is_demo, created_at) values ($1, $2, $3, $4, $5)")
             .bind(&id)
             .bind(name)
             .bind(&email)
             .bind(i64::from(is_demo))
             .bind(now_micros())
-            .execute(pool)
-            .await
-            .map(|_| ())
-        })
-        .map_err(map_err)?;
-        Ok(User {
-            id: UserId(id),
-            name: name.to_string(),
-            email,
-            is_demo,
-        })
+            .execute(&mut *conn)
+            .await?;
+    });
+    tx.commit(Change {
+        actor,
+        action: "user.create",
+        entity: &id,
+    })
+    .await?;
+    Ok(User {
+        id: UserId(id),
+        name: name.to_string(),
+        email,
+        is_demo,
+    })
+}
+
+async fn list(db: &Db) -> DbResult<Vec<User>> {
+    let sql = format!("{SELECT} order by lower(name), id");
+    let rows: Vec<UserRow> = with_pool!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await?);
+    Ok(rows.into_iter().map(User::from).collect())
+}
+
+#[async_trait]
+impl UserStore for Db {
+    async fn create_user(
+        &self,
+        name: &str,
+        email: &str,
+        is_demo: bool,
+        actor: Actor<'_>,
+    ) -> StoreResult<User> {
+        Ok(create(self, name, email, is_demo, actor).await?)
     }
 
     async fn list_users(&self) -> StoreResult<Vec<User>> {
-        let sql = format!("select {COLUMNS} from users order by lower(name), id");
-        let rows: Vec<UserRow> =
-            with_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await)
-                .map_err(map_err)?;
-        Ok(rows.into_iter().map(User::from).collect())
+        Ok(list(self).await?)
     }
 
     async fn users_by_ids(&self, ids: &[UserId]) -> StoreResult<Vec<User>> {
         let ids: Vec<String> = ids.iter().map(|i| i.0.clone()).collect();
-        self.users_where_in("id", &ids).await
+        Ok(where_in(self, "id", &ids).await?)
     }
 
     async fn users_by_emails(&self, emails: &[String]) -> StoreResult<Vec<User>> {
         let emails: Vec<String> = emails.iter().map(|e| e.trim().to_lowercase()).collect();
-        self.users_where_in("email", &emails).await
+        Ok(where_in(self, "email", &emails).await?)
     }
 }

@@ -2,7 +2,7 @@
 //! purpose. Fixed data, so every run seeds the same organization.
 
 /// A demo workload. `attributes` lists the 13 attribute codes in the order of
-/// `ATTRIBUTE_ORDER`; `owners` are indexes into `PEOPLE` (members of the workload's team), primary first.
+/// `ATTRIBUTE_FIELDS` (the form's order); `owners` are indexes into `PEOPLE` (members of the workload's team), primary first.
 pub struct DemoWorkload {
     pub name: &'static str,
     pub team: usize,
@@ -15,7 +15,7 @@ pub struct DemoWorkload {
 }
 
 /// The order of codes in `DemoWorkload::attributes`: the form's attribute fields.
-pub use app::domain::workload_form::ATTRIBUTE_NAMES as ATTRIBUTE_ORDER;
+pub use app::domain::attribute_fields::ATTRIBUTE_FIELDS as ATTRIBUTE_ORDER;
 
 pub const TEAMS: [&str; 5] = [
     "Customer Experience",

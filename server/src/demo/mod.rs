@@ -5,12 +5,9 @@ mod data;
 
 use app::domain::workload::WorkloadDraft;
 use app::domain::workload_form::WorkloadForm;
-use app::domain::{Phase, TeamId, UserId};
+use app::domain::{Phase, Principal, TeamId, UserId};
 use app::ports::{SharedStore, StoreError};
 use data::{ATTRIBUTE_ORDER, PEOPLE, TEAMS, WORKLOADS};
-
-/// Who demo changes are recorded as.
-const DEMO_ACTOR: &str = "demo seed";
 
 /// What seeding created.
 #[derive(Debug, PartialEq, Eq)]
@@ -25,25 +22,26 @@ pub async fn seed(store: &SharedStore) -> Result<Seeded, StoreError> {
     match seed_all(store).await {
         Ok(seeded) => Ok(seeded),
         Err(e) => {
-            store.remove_demo().await?;
+            store.remove_demo(&Principal::demo_seed()).await?;
             Err(e)
         }
     }
 }
 
 async fn seed_all(store: &SharedStore) -> Result<Seeded, StoreError> {
+    let actor = Principal::demo_seed();
     let mut teams = Vec::new();
     for name in TEAMS {
-        teams.push(store.create_team(name, true).await?.id);
+        teams.push(store.create_team(name, true, &actor).await?.id);
     }
     let mut people = Vec::new();
     for (name, email) in PEOPLE {
-        people.push(store.create_user(name, email, true).await?);
+        people.push(store.create_user(name, email, true, &actor).await?);
     }
     for w in &WORKLOADS {
         let draft = draft(w, &teams[w.team], &people)?;
         let id = store
-            .create_workload(&draft, Phase::Prototype, DEMO_ACTOR, true)
+            .create_workload(&draft, Phase::Prototype, &actor, true)
             .await?;
         // Reach the target phase through promotions, so history reads as it would in use.
         let target = Phase::from_code(w.phase).ok_or_else(|| bad(w.name, "phase"))?;
@@ -51,7 +49,7 @@ async fn seed_all(store: &SharedStore) -> Result<Seeded, StoreError> {
         while phase < target {
             let next = phase.next().ok_or_else(|| bad(w.name, "phase"))?;
             revision = store
-                .change_phase(&id, revision, next, DEMO_ACTOR)
+                .change_phase(&id, revision, next, &actor)
                 .await?
                 .revision;
             phase = next;
@@ -81,10 +79,7 @@ pub fn attributes(w: &data::DemoWorkload) -> Result<app::domain::Attributes, Sto
         return Err(bad(w.name, "attribute list"));
     }
     for (field, code) in ATTRIBUTE_ORDER.iter().zip(codes) {
-        let slot = form
-            .attribute_mut(field)
-            .ok_or_else(|| bad(w.name, field))?;
-        *slot = code.to_string();
+        form.set_attribute(field.code, code);
     }
     form.check()
         .map(|c| c.attributes)

@@ -27,10 +27,7 @@ fn vector(text: &str) -> Attributes {
     };
     for pair in text.split(',') {
         let (k, v) = pair.trim().split_once('=').expect("key=value");
-        let slot = f
-            .attribute_mut(k)
-            .unwrap_or_else(|| panic!("unknown attribute {k}"));
-        *slot = v.to_string();
+        assert!(f.set_attribute(k, v), "unknown attribute {k}");
     }
     f.check().expect("a valid vector").attributes
 }

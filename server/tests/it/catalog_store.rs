@@ -3,7 +3,7 @@
 
 use crate::on_both_backends;
 use crate::store_contract::{draft, team_and_owner};
-use crate::support::TestDb;
+use crate::support::{by, TestDb};
 use app::domain::applicability::evaluate;
 use app::domain::listing::WorkloadQuery;
 use app::domain::{Layer, Phase};
@@ -26,7 +26,7 @@ async fn assert_materialized(s: &SharedStore) -> usize {
         .await
         .expect("list");
     for row in &all.rows {
-        let id = app::domain::WorkloadId(row.id.clone());
+        let id = row.id.clone();
         let w = s.get_workload(&id).await.expect("get").expect("exists");
         let mut expected: Vec<_> = evaluate(&w.draft.attributes, &catalog.catalog)
             .into_iter()
@@ -69,9 +69,9 @@ async fn assert_materialized(s: &SharedStore) -> usize {
 async fn a_catalog_version_is_recorded_only_when_its_content_changes(t: &TestDb) {
     let s = store(t);
     assert!(s.current_catalog().await.expect("none yet").is_none());
-    let first = load_starter(&s).await.expect("load");
+    let first = load_starter(&s, &by("x")).await.expect("load");
     assert!(first.created);
-    let again = load_starter(&s).await.expect("reload");
+    let again = load_starter(&s, &by("x")).await.expect("reload");
     assert_eq!(
         (again.created, again.version_id.as_str()),
         (false, first.version_id.as_str()),
@@ -80,7 +80,7 @@ async fn a_catalog_version_is_recorded_only_when_its_content_changes(t: &TestDb)
     let mut changed = parse(STARTER).expect("valid");
     changed.controls[0].title = "Data source inventory".into();
     let next = s
-        .load_catalog(&changed, &content_hash(&changed), "test")
+        .load_catalog(&changed, &content_hash(&changed), "test", &by("x"))
         .await
         .expect("load changed");
     assert!(next.created && next.version_id != first.version_id);
@@ -94,35 +94,43 @@ async fn a_catalog_version_is_recorded_only_when_its_content_changes(t: &TestDb)
 
 async fn requirements_equal_the_rules_for_every_demo_workload(t: &TestDb) {
     let s = store(t);
-    load_starter(&s).await.expect("load");
+    load_starter(&s, &by("x")).await.expect("load");
     strata_server::demo::seed(&s).await.expect("seed");
     assert_eq!(assert_materialized(&s).await, 30);
     // A new catalog version rewrites every workload in the same transaction.
     let mut changed = parse(STARTER).expect("valid");
     changed.controls.retain(|c| c.id != "APP-01");
     let load = s
-        .load_catalog(&changed, &content_hash(&changed), "test")
+        .load_catalog(&changed, &content_hash(&changed), "test", &by("x"))
         .await
         .expect("load");
     assert_eq!(load.workloads, 30);
     assert_materialized(&s).await;
-    assert_eq!(s.rematerialize_all().await.expect("rematerialize"), 30);
+    assert_eq!(
+        s.rematerialize_all(&by("x")).await.expect("rematerialize"),
+        30
+    );
     assert_materialized(&s).await;
 }
 
 async fn promotion_grows_the_required_set_and_edits_rewrite_it(t: &TestDb) {
     let s = store(t);
-    load_starter(&s).await.expect("load");
+    load_starter(&s, &by("x")).await.expect("load");
     let (team, ana) = team_and_owner(&s).await;
     let id = s
-        .create_workload(&draft("Bot", &team, &ana), Phase::Prototype, "x", false)
+        .create_workload(
+            &draft("Bot", &team, &ana),
+            Phase::Prototype,
+            &by("x"),
+            false,
+        )
         .await
         .expect("create");
     let required =
         |rows: Vec<app::ports::RequirementRecord>| rows.iter().filter(|r| r.required).count();
     let at_prototype = required(s.requirements(&id).await.expect("rows"));
     assert!(at_prototype > 0);
-    s.change_phase(&id, 1, Phase::Production, "x")
+    s.change_phase(&id, 1, Phase::Production, &by("x"))
         .await
         .expect("promote");
     let at_production = required(s.requirements(&id).await.expect("rows"));
@@ -132,7 +140,7 @@ async fn promotion_grows_the_required_set_and_edits_rewrite_it(t: &TestDb) {
     );
     let mut personal = draft("Bot", &team, &ana);
     personal.attributes.processes_personal_data = app::domain::attributes::PersonalData::Yes;
-    s.update_workload(&id, 2, &personal, "x")
+    s.update_workload(&id, 2, &personal, &by("x"))
         .await
         .expect("edit");
     let rows = s.requirements(&id).await.expect("rows");
@@ -145,7 +153,7 @@ async fn promotion_grows_the_required_set_and_edits_rewrite_it(t: &TestDb) {
 
 async fn the_list_filters_by_layer_gap_and_counts_by_team(t: &TestDb) {
     let s = store(t);
-    load_starter(&s).await.expect("load");
+    load_starter(&s, &by("x")).await.expect("load");
     strata_server::demo::seed(&s).await.expect("seed");
     let gaps = |layer| {
         let s = s.clone();

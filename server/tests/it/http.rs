@@ -142,6 +142,92 @@ async fn health_and_pages_answer_with_the_right_status(t: &TestDb) {
     assert_eq!(status, 404);
 }
 
+/// Every response carries a request id (the reference of internal errors, on every log line);
+/// an error answers with its status on each path: a page, a server function called by fetch, a
+/// plain axum route, and a form posted without JavaScript, which gets an HTML page.
+async fn errors_answer_with_their_status_on_every_path(t: &TestDb) {
+    let s = seeded(t).await;
+    let c = client();
+    let missing = "00000000-0000-0000-0000-000000000000";
+    let page = c
+        .get(format!("{}/workloads/{missing}", s.base))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(page.status().as_u16(), 404);
+    let id = page
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
+    assert!(
+        id.is_some_and(|id| id.len() >= 32),
+        "a request id on the page response"
+    );
+    let fetch = c
+        .post(format!("{}/api/get_workload", s.base))
+        .header("content-type", "application/json")
+        .body(format!(r#"{{"id":"{missing}"}}"#))
+        .send()
+        .await
+        .expect("fetch");
+    assert_eq!(fetch.status().as_u16(), 404);
+    assert!(fetch.headers().contains_key("x-request-id"));
+    let err: app::error::AppError = fetch.json().await.expect("the error as JSON");
+    assert_eq!(err, app::error::AppError::NotFound("This workload".into()));
+    let route = c
+        .get(format!(
+            "{}/charts/workloads/{missing}/required-by-layer.svg",
+            s.base
+        ))
+        .send()
+        .await
+        .expect("svg");
+    assert_eq!(route.status().as_u16(), 404);
+    assert!(route
+        .text()
+        .await
+        .expect("body")
+        .contains("This workload was not found"));
+    let bad = c
+        .post(format!("{}/api/get_workload", s.base))
+        .header("content-type", "application/json")
+        .body(r#"{"id":7}"#)
+        .send()
+        .await
+        .expect("fetch");
+    assert_eq!(bad.status().as_u16(), 422, "arguments of the wrong type");
+    let no_js = c
+        .post(format!("{}/api/change_phase", s.base))
+        .header("accept", "text/html")
+        .header("referer", format!("{}/workloads/{missing}", s.base))
+        .form(&[("id", missing), ("revision", "1"), ("direction", "promote")])
+        .send()
+        .await
+        .expect("form");
+    assert_eq!(no_js.status().as_u16(), 404);
+    assert!(
+        no_js.headers().get("location").is_none(),
+        "no redirect that would hide the error"
+    );
+    let content_type = no_js
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    let html = no_js.text().await.expect("body");
+    assert!(
+        html.contains("data-testid=\"error-page\"") && html.contains("This workload was not found"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("href=\"/workloads/{missing}\"")),
+        "a way back: {html}"
+    );
+}
+
 async fn malformed_list_parameters_are_clamped_never_a_500(t: &TestDb) {
     let s = seeded(t).await;
     let c = client();
@@ -234,11 +320,12 @@ on_both_backends!(
     malformed_list_parameters_are_clamped_never_a_500,
     cross_origin_posts_are_refused,
     catalog_requirements_and_charts_are_served,
+    errors_answer_with_their_status_on_every_path,
 );
 
 async fn catalog_requirements_and_charts_are_served(t: &TestDb) {
     let store: app::ports::SharedStore = Arc::new(t.db.clone());
-    strata_server::catalog::load_starter(&store)
+    strata_server::catalog::load_starter(&store, &crate::support::by("test"))
         .await
         .expect("catalog");
     let s = seeded(t).await;

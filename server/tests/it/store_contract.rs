@@ -1,11 +1,12 @@
 //! The store contract: every store method, the same assertions on SQLite and PostgreSQL.
 
 use crate::on_both_backends;
+use crate::support::by;
 use crate::support::TestDb;
 use app::domain::listing::{SortKey, WorkloadQuery};
 use app::domain::workload::{ArtifactRef, ChangeKind, WorkloadDraft};
 use app::domain::{Attributes, Phase, TeamId, UserId, WorkloadId};
-use app::ports::{SharedStore, StoreError};
+use app::ports::{Constraint, SharedStore, StoreError};
 use std::sync::Arc;
 use strata_server::db::Db;
 
@@ -33,9 +34,9 @@ pub fn draft(name: &str, team: &TeamId, owner: &UserId) -> WorkloadDraft {
 
 /// A team "T" and its member Ana, the setting most store tests need.
 pub async fn team_and_owner(s: &SharedStore) -> (TeamId, UserId) {
-    let team = s.create_team("T", false).await.expect("team").id;
+    let team = s.create_team("T", false, &by("x")).await.expect("team").id;
     let ana = s
-        .create_user("Ana", "ana@example.test", false)
+        .create_user("Ana", "ana@example.test", false, &by("x"))
         .await
         .expect("user")
         .id;
@@ -44,10 +45,23 @@ pub async fn team_and_owner(s: &SharedStore) -> (TeamId, UserId) {
 
 async fn teams_are_unique_by_name_and_listed_by_name(t: &TestDb) {
     let s = store(t);
-    let b = s.create_team("Beta", false).await.expect("create");
-    s.create_team("alpha", true).await.expect("create");
-    let dup = s.create_team("BETA", false).await;
-    assert!(matches!(dup, Err(StoreError::Conflict { .. })), "{dup:?}");
+    let b = s
+        .create_team("Beta", false, &by("x"))
+        .await
+        .expect("create");
+    s.create_team("alpha", true, &by("x"))
+        .await
+        .expect("create");
+    let dup = s.create_team("BETA", false, &by("x")).await;
+    assert!(
+        matches!(
+            dup,
+            Err(StoreError::Conflict {
+                constraint: Constraint::TeamName
+            })
+        ),
+        "{dup:?}"
+    );
     let names: Vec<String> = s
         .list_teams()
         .await
@@ -74,17 +88,20 @@ async fn teams_are_unique_by_name_and_listed_by_name(t: &TestDb) {
 async fn users_are_found_by_id_and_email(t: &TestDb) {
     let s = store(t);
     let ana = s
-        .create_user("Ana", "Ana@Example.test", false)
+        .create_user("Ana", "Ana@Example.test", false, &by("x"))
         .await
         .expect("create");
     assert_eq!(ana.email, "ana@example.test");
     let bo = s
-        .create_user("Bo", "bo@example.test", true)
+        .create_user("Bo", "bo@example.test", true, &by("x"))
         .await
         .expect("create");
     assert!(matches!(
-        s.create_user("Ana 2", "ana@example.TEST", false).await,
-        Err(StoreError::Conflict { .. })
+        s.create_user("Ana 2", "ana@example.TEST", false, &by("x"))
+            .await,
+        Err(StoreError::Conflict {
+            constraint: Constraint::UserEmail
+        })
     ));
     let by_ids = s
         .users_by_ids(&[bo.id.clone(), UserId("ghost".into())])
@@ -104,14 +121,21 @@ async fn a_workload_round_trips_and_keeps_its_history(t: &TestDb) {
     let s = store(t);
     let (team, ana) = team_and_owner(&s).await;
     let bo = s
-        .create_user("Bo", "bo@example.test", false)
+        .create_user("Bo", "bo@example.test", false, &by("x"))
+        .await
+        .expect("user")
+        .id;
+    let cy = s
+        .create_user("Cy", "cy@example.test", false, &by("x"))
         .await
         .expect("user")
         .id;
     let mut d = draft("Bot", &team, &ana);
-    d.other_owners = vec![bo.clone()];
+    // Owners keep the order they were given in; tags are stored as a set, sorted.
+    d.other_owners = vec![cy.clone(), bo.clone()];
+    d.tags = vec!["chat".into(), "internal".into(), "pilot".into()];
     let id = s
-        .create_workload(&d, Phase::Prototype, "tester", false)
+        .create_workload(&d, Phase::Prototype, &by("tester"), false)
         .await
         .expect("create");
     let w = s.get_workload(&id).await.expect("get").expect("exists");
@@ -126,12 +150,12 @@ async fn a_workload_round_trips_and_keeps_its_history(t: &TestDb) {
     let mut edited = d.clone();
     edited.description = "Now with <b>HTML</b> kept as text".into();
     let w2 = s
-        .update_workload(&id, 1, &edited, "editor")
+        .update_workload(&id, 1, &edited, &by("editor"))
         .await
         .expect("edit");
     assert_eq!((w2.revision, w2.change), (2, ChangeKind::Edited));
     let w3 = s
-        .change_phase(&id, 2, Phase::Production, "promoter")
+        .change_phase(&id, 2, Phase::Production, &by("promoter"))
         .await
         .expect("promote");
     assert_eq!(
@@ -140,15 +164,38 @@ async fn a_workload_round_trips_and_keeps_its_history(t: &TestDb) {
     );
     assert_eq!(w3.draft, edited, "a phase change keeps the content");
     let w4 = s
-        .change_phase(&id, 3, Phase::Prototype, "lead")
+        .change_phase(&id, 3, Phase::Prototype, &by("lead"))
         .await
         .expect("demote");
     assert_eq!(w4.change, ChangeKind::Demoted);
+    for person in [&ana, &bo, &cy] {
+        assert_eq!(
+            s.workloads_owned_by(person).await.expect("owned"),
+            vec![id.clone()]
+        );
+    }
+    // Owners are looked up in the current version only.
+    let mut fewer = edited.clone();
+    fewer.other_owners = vec![bo.clone()];
+    fewer.tags = vec![];
+    let w5 = s
+        .update_workload(&id, 4, &fewer, &by("editor"))
+        .await
+        .expect("edit");
+    assert_eq!(
+        (w5.draft.other_owners.clone(), w5.draft.tags.clone()),
+        (vec![bo.clone()], vec![])
+    );
+    assert!(s.workloads_owned_by(&cy).await.expect("owned").is_empty());
+    assert_eq!(
+        s.workloads_owned_by(&bo).await.expect("owned"),
+        vec![id.clone()]
+    );
 
     let history = s.workload_history(&id).await.expect("history");
     assert_eq!(
         history.iter().map(|w| w.revision).collect::<Vec<_>>(),
-        vec![4, 3, 2, 1]
+        vec![5, 4, 3, 2, 1]
     );
     assert!(history[0].valid_to.is_none());
     for pair in history.windows(2) {
@@ -168,13 +215,17 @@ async fn a_workload_round_trips_and_keeps_its_history(t: &TestDb) {
         (then.revision, then.draft.description.as_str()),
         (1, "Answers questions.")
     );
+    assert_eq!(
+        then.draft, d,
+        "owners and tags of a past version are its own"
+    );
     let before = created_at - chrono::Duration::microseconds(1);
     assert!(s
         .workload_as_of(&id, before)
         .await
         .expect("as of")
         .is_none());
-    let at_promotion = history[1].valid_from;
+    let at_promotion = history[2].valid_from;
     assert_eq!(
         s.workload_as_of(&id, at_promotion)
             .await
@@ -193,20 +244,25 @@ async fn a_stale_revision_is_refused_and_changes_nothing(t: &TestDb) {
     let s = store(t);
     let (team, ana) = team_and_owner(&s).await;
     let id = s
-        .create_workload(&draft("Bot", &team, &ana), Phase::Prototype, "x", false)
+        .create_workload(
+            &draft("Bot", &team, &ana),
+            Phase::Prototype,
+            &by("x"),
+            false,
+        )
         .await
         .expect("create");
-    s.update_workload(&id, 1, &draft("Bot 2", &team, &ana), "first")
+    s.update_workload(&id, 1, &draft("Bot 2", &team, &ana), &by("first"))
         .await
         .expect("first edit");
     let late = s
-        .update_workload(&id, 1, &draft("Bot 3", &team, &ana), "second")
+        .update_workload(&id, 1, &draft("Bot 3", &team, &ana), &by("second"))
         .await;
     assert!(
         matches!(late, Err(StoreError::StaleRevision { current: 2 })),
         "{late:?}"
     );
-    let late_phase = s.change_phase(&id, 1, Phase::Production, "x").await;
+    let late_phase = s.change_phase(&id, 1, Phase::Production, &by("x")).await;
     assert!(matches!(late_phase, Err(StoreError::StaleRevision { .. })));
     let w = s.get_workload(&id).await.expect("get").expect("exists");
     assert_eq!(
@@ -215,53 +271,73 @@ async fn a_stale_revision_is_refused_and_changes_nothing(t: &TestDb) {
     );
     assert_eq!(s.workload_history(&id).await.expect("history").len(), 2);
     let missing = s
-        .update_workload(&WorkloadId("nope".into()), 1, &draft("x", &team, &ana), "x")
+        .update_workload(
+            &WorkloadId("nope".into()),
+            1,
+            &draft("x", &team, &ana),
+            &by("x"),
+        )
         .await;
     assert!(matches!(missing, Err(StoreError::NotFound)));
 }
 
 async fn names_are_unique_per_team_among_current_versions(t: &TestDb) {
     let s = store(t);
-    let t1 = s.create_team("T1", false).await.expect("team").id;
-    let t2 = s.create_team("T2", false).await.expect("team").id;
+    let t1 = s.create_team("T1", false, &by("x")).await.expect("team").id;
+    let t2 = s.create_team("T2", false, &by("x")).await.expect("team").id;
     let ana = s
-        .create_user("Ana", "ana@example.test", false)
+        .create_user("Ana", "ana@example.test", false, &by("x"))
         .await
         .expect("user")
         .id;
     let id = s
-        .create_workload(&draft("Bot", &t1, &ana), Phase::Prototype, "x", false)
+        .create_workload(&draft("Bot", &t1, &ana), Phase::Prototype, &by("x"), false)
         .await
         .expect("create");
     let dup = s
-        .create_workload(&draft("bot", &t1, &ana), Phase::Prototype, "x", false)
+        .create_workload(&draft("bot", &t1, &ana), Phase::Prototype, &by("x"), false)
         .await;
     match dup {
         Err(StoreError::Conflict { constraint }) => {
-            assert!(constraint.contains("name"), "{constraint}")
+            assert_eq!(constraint, Constraint::WorkloadName)
         }
         other => panic!("expected a name conflict, got {other:?}"),
     }
-    s.create_workload(&draft("Bot", &t2, &ana), Phase::Prototype, "x", false)
+    s.create_workload(&draft("Bot", &t2, &ana), Phase::Prototype, &by("x"), false)
         .await
         .expect("other team may");
     // Renaming frees the old name: only current versions count.
-    s.update_workload(&id, 1, &draft("Renamed", &t1, &ana), "x")
+    s.update_workload(&id, 1, &draft("Renamed", &t1, &ana), &by("x"))
         .await
         .expect("rename");
-    s.create_workload(&draft("Bot", &t1, &ana), Phase::Prototype, "x", false)
+    s.create_workload(&draft("Bot", &t1, &ana), Phase::Prototype, &by("x"), false)
         .await
         .expect("name is free");
     assert_eq!(s.list_teams().await.expect("teams").len(), 2);
     // Case is folded the same way on both backends, beyond ASCII.
-    s.create_workload(&draft("Éclair", &t1, &ana), Phase::Prototype, "x", false)
-        .await
-        .expect("create");
+    s.create_workload(
+        &draft("Éclair", &t1, &ana),
+        Phase::Prototype,
+        &by("x"),
+        false,
+    )
+    .await
+    .expect("create");
     let clash = s
-        .create_workload(&draft("éCLAIR", &t1, &ana), Phase::Prototype, "x", false)
+        .create_workload(
+            &draft("éCLAIR", &t1, &ana),
+            Phase::Prototype,
+            &by("x"),
+            false,
+        )
         .await;
     assert!(
-        matches!(clash, Err(StoreError::Conflict { .. })),
+        matches!(
+            clash,
+            Err(StoreError::Conflict {
+                constraint: Constraint::WorkloadName
+            })
+        ),
         "{clash:?}"
     );
     let found = s
@@ -288,23 +364,33 @@ async fn unknown_team_or_owner_is_refused_by_the_database(t: &TestDb) {
         .create_workload(
             &draft("Bot", &TeamId("ghost".into()), &ana),
             Phase::Prototype,
-            "x",
+            &by("x"),
             false,
         )
         .await;
     assert!(
-        matches!(bad_team, Err(StoreError::Conflict { .. })),
+        matches!(
+            bad_team,
+            Err(StoreError::Conflict {
+                constraint: Constraint::Reference
+            })
+        ),
         "{bad_team:?}"
     );
     let bad_owner = s
         .create_workload(
             &draft("Bot", &team, &UserId("ghost".into())),
             Phase::Prototype,
-            "x",
+            &by("x"),
             false,
         )
         .await;
-    assert!(matches!(bad_owner, Err(StoreError::Conflict { .. })));
+    assert!(matches!(
+        bad_owner,
+        Err(StoreError::Conflict {
+            constraint: Constraint::Reference
+        })
+    ));
     // Nothing half-written: no workload row without a version, no stray version.
     let count = |table: &'static str| {
         let db = t.db.clone();
@@ -319,14 +405,24 @@ async fn unknown_team_or_owner_is_refused_by_the_database(t: &TestDb) {
     };
     assert_eq!(count("workloads").await, 0);
     assert_eq!(count("workload_versions").await, 0);
+    assert_eq!(count("workload_owners").await, 0);
+    assert_eq!(count("workload_tags").await, 0);
 }
 
 async fn the_list_searches_filters_sorts_and_pages(t: &TestDb) {
     let s = store(t);
-    let t1 = s.create_team("Alpha", false).await.expect("team").id;
-    let t2 = s.create_team("Beta", false).await.expect("team").id;
+    let t1 = s
+        .create_team("Alpha", false, &by("x"))
+        .await
+        .expect("team")
+        .id;
+    let t2 = s
+        .create_team("Beta", false, &by("x"))
+        .await
+        .expect("team")
+        .id;
     let ana = s
-        .create_user("Ana", "ana@example.test", false)
+        .create_user("Ana", "ana@example.test", false, &by("x"))
         .await
         .expect("user")
         .id;
@@ -342,11 +438,11 @@ async fn the_list_searches_filters_sorts_and_pages(t: &TestDb) {
     {
         let team = if i % 2 == 0 { &t1 } else { &t2 };
         let id = s
-            .create_workload(&draft(name, team, &ana), Phase::Prototype, "x", false)
+            .create_workload(&draft(name, team, &ana), Phase::Prototype, &by("x"), false)
             .await
             .expect("create");
         if i >= 3 {
-            s.change_phase(&id, 1, Phase::Scale, "x")
+            s.change_phase(&id, 1, Phase::Scale, &by("x"))
                 .await
                 .expect("phase");
         }
@@ -481,19 +577,19 @@ async fn demo_rows_are_seeded_once_and_removed(t: &TestDb) {
         .create_workload(
             &draft("Our own", &team.id, &owner.id),
             Phase::Prototype,
-            "x",
+            &by("x"),
             false,
         )
         .await
         .expect("own");
-    assert_eq!(s.remove_demo().await.expect("remove"), 30);
+    assert_eq!(s.remove_demo(&by("x")).await.expect("remove"), 30);
     let left = s
         .list_workloads(&WorkloadQuery::default())
         .await
         .expect("list");
     assert_eq!(
         left.rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
-        vec![own.0]
+        vec![own]
     );
     assert_eq!(s.list_teams().await.expect("teams").len(), 1);
     assert_eq!(s.list_users().await.expect("users").len(), 1);
@@ -506,7 +602,7 @@ async fn concurrent_writers_are_serialized_not_failed(t: &TestDb) {
     for i in 0..12 {
         let d = draft(&format!("Bot {i}"), &team, &ana);
         ids.push(
-            s.create_workload(&d, Phase::Prototype, "x", false)
+            s.create_workload(&d, Phase::Prototype, &by("x"), false)
                 .await
                 .expect("create"),
         );
@@ -519,7 +615,7 @@ async fn concurrent_writers_are_serialized_not_failed(t: &TestDb) {
             let (s, team, ana, id) = (s.clone(), team.clone(), ana.clone(), id.clone());
             tokio::spawn(async move {
                 let d = draft(&format!("Bot {i} edited"), &team, &ana);
-                s.update_workload(&id, 1, &d, "x").await
+                s.update_workload(&id, 1, &d, &by("x")).await
             })
         })
         .collect();
@@ -532,7 +628,7 @@ async fn concurrent_writers_are_serialized_not_failed(t: &TestDb) {
             let (s, team, ana, id) = (s.clone(), team.clone(), ana.clone(), ids[0].clone());
             tokio::spawn(async move {
                 let d = draft(&format!("Bot 0 v{i}"), &team, &ana);
-                s.update_workload(&id, 2, &d, "x").await
+                s.update_workload(&id, 2, &d, &by("x")).await
             })
         })
         .collect();

@@ -9,6 +9,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use strata_server::db::Db;
 use tokio::sync::OnceCell;
 
+/// A caller recorded under `name`, for store calls in tests.
+pub fn by(name: &str) -> app::domain::Principal {
+    app::domain::Principal::System(name.into())
+}
+
 /// A migrated database that is removed by `cleanup`.
 pub struct TestDb {
     pub db: Db,

@@ -48,8 +48,8 @@ fn overlong_description_is_refused() {
 #[test]
 fn an_unknown_attribute_value_names_its_field() {
     let mut f = valid();
-    f.ai_type = "quantum".into();
-    f.autonomy_level = "7".into();
+    f.set_attribute("ai_type", "quantum");
+    f.set_attribute("autonomy_level", "7");
     let e = errors(&f);
     assert!(e.get("ai_type").unwrap_or("").contains("quantum"));
     assert!(e.get("autonomy_level").is_some());
@@ -58,10 +58,10 @@ fn an_unknown_attribute_value_names_its_field() {
 #[test]
 fn a_bought_app_cannot_be_self_hosted() {
     let mut f = valid();
-    f.model_source = "enterprise_app".into();
-    f.hosting = "self_hosted".into();
+    f.set_attribute("model_source", "enterprise_app");
+    f.set_attribute("hosting", "self_hosted");
     assert!(errors(&f).get("hosting").is_some());
-    f.model_source = "open_weights".into();
+    f.set_attribute("model_source", "open_weights");
     assert!(f.check().is_ok());
 }
 
@@ -114,15 +114,26 @@ fn html_is_kept_as_typed_text() {
 
 #[test]
 fn every_attribute_has_a_named_field() {
-    let names = ATTRIBUTE_NAMES;
+    let names: Vec<&str> = ATTRIBUTE_FIELDS.iter().map(|f| f.code).collect();
     let mut f = valid();
-    for name in names {
-        *f.attribute_mut(name).expect("known attribute") = "bogus".into();
+    for name in &names {
+        assert!(f.set_attribute(name, "bogus"), "known attribute");
     }
-    assert!(f.attribute_mut("name").is_none(), "only attributes");
+    assert!(!f.set_attribute("name", "x"), "only attributes");
     let e = errors(&f);
     assert!(
         names.iter().all(|n| e.get(n).is_some()),
         "each bad value is reported on its own field"
     );
+}
+
+#[test]
+fn clipping_keeps_only_known_attributes_and_short_codes() {
+    let mut f = valid();
+    f.attributes.insert("junk".into(), "x".into());
+    f.set_attribute("ai_type", &"q".repeat(10_000));
+    let c = f.clipped();
+    assert!(!c.attributes.contains_key("junk"));
+    assert_eq!(c.attribute("ai_type").chars().count(), 64);
+    assert_eq!(c.attribute("hosting"), "provider_managed");
 }

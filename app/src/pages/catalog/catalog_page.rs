@@ -32,7 +32,7 @@ fn CatalogBody(catalog: CatalogView) -> impl IntoView {
     view! {
         <h1>{c.name.clone()}</h1>
         <p class="lead">
-            {format!("{} controls · version {hash} loaded {} from the {}.", c.controls.len(), c.loaded_at, c.source)}
+            {format!("{} controls · version {hash} loaded {} from the {}.", c.controls.len(), crate::format::minute(c.loaded_at), c.source)}
         </p>
         <p>"A control is required from its minimum phase on, when its condition holds for the workload. Pull-forward rules lower the minimum phase for riskier workloads."</p>
         {Layer::ALL.iter().map(|layer| {

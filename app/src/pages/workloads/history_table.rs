@@ -1,6 +1,7 @@
 //! A workload's versions: who changed what, and when.
 
 use crate::domain::workload::{ChangeKind, Workload};
+use crate::format::second;
 use leptos::prelude::*;
 
 fn describe(w: &Workload, previous: Option<&Workload>) -> String {
@@ -41,8 +42,8 @@ pub fn HistoryTable(history: Vec<Workload>) -> impl IntoView {
                         <td>{w.revision}</td>
                         <td>{describe(w, history.get(i + 1))}</td>
                         <td>{w.changed_by.clone()}</td>
-                        <td>{w.valid_from.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
-                        <td>{w.valid_to.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_else(|| "current".into())}</td>
+                        <td>{second(w.valid_from)}</td>
+                        <td>{w.valid_to.map(second).unwrap_or_else(|| "current".into())}</td>
                     </tr>
                 }).collect_view()}
             </tbody>

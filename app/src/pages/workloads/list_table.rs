@@ -50,7 +50,7 @@ pub fn ListTable(query: WorkloadQuery, rows: Vec<WorkloadRow>) -> impl IntoView 
                         <td><span class=format!("phase phase-{}", r.phase.code())>{r.phase.label()}</span></td>
                         <td>{r.primary_owner_name}</td>
                         <td>{r.tags.join(", ")}</td>
-                        <td>{r.updated_at}</td>
+                        <td>{crate::format::minute(r.updated_at)}</td>
                     </tr>
                 }).collect_view()}
             </tbody>

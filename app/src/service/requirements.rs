@@ -1,7 +1,6 @@
-//! Server-side assembly of a workload's requirements for its page: the materialized rows with
-//! the current catalog's titles, and promotion readiness from the pure rules.
+//! A workload's requirements as its page shows them: the materialized rows with the current
+//! catalog's titles, and promotion readiness from the pure rules.
 
-use crate::api::context::from_store;
 use crate::domain::applicability::readiness;
 use crate::domain::workload::Workload;
 use crate::dto::{ReadinessView, RequirementView};
@@ -13,8 +12,8 @@ pub async fn for_workload(
     store: &dyn Store,
     workload: &Workload,
 ) -> Result<(Vec<RequirementView>, Option<ReadinessView>), AppError> {
-    let records = store.requirements(&workload.id).await.map_err(from_store)?;
-    let current = store.current_catalog().await.map_err(from_store)?;
+    let records = store.requirements(&workload.id).await?;
+    let current = store.current_catalog().await?;
     let title = |id: &str| {
         current
             .as_ref()

@@ -1,0 +1,161 @@
+//! Workloads: the list, one workload with everything its page shows, and creating and editing
+//! them. Refusals are outcomes (`Outcome::Refused`) that name the fields.
+
+use super::requirements::for_workload;
+use super::workload_form::resolve;
+use super::{Outcome, Refusal};
+use crate::domain::listing::WorkloadQuery;
+use crate::domain::workload::Workload;
+use crate::domain::workload_form::WorkloadForm;
+use crate::domain::{Phase, Principal, WorkloadId};
+use crate::dto::{FormChoices, PhaseCount, WorkloadPage, WorkloadView};
+use crate::error::AppError;
+use crate::ports::{Constraint, Store, StoreError};
+use tracing::instrument;
+
+/// The current version of a workload; `NotFound` when there is none. The one lookup every use
+/// case about a single workload starts from.
+pub async fn load(
+    store: &dyn Store,
+    _caller: &Principal,
+    id: &WorkloadId,
+) -> Result<Workload, AppError> {
+    store
+        .get_workload(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This workload".into()))
+}
+
+/// One page of the list; any caller's numbers are held to the URL's bounds.
+#[instrument(skip_all)]
+pub async fn list(
+    store: &dyn Store,
+    _caller: &Principal,
+    query: WorkloadQuery,
+) -> Result<WorkloadPage, AppError> {
+    Ok(store.list_workloads(&query.clamped()).await?)
+}
+
+/// A workload with team and owner names, its history, requirements and readiness.
+#[instrument(skip_all, fields(workload.id = %id))]
+pub async fn view(
+    store: &dyn Store,
+    caller: &Principal,
+    id: &WorkloadId,
+) -> Result<WorkloadView, AppError> {
+    let workload = load(store, caller, id).await?;
+    let team_name = store
+        .get_team(&workload.draft.team_id)
+        .await?
+        .map(|t| t.name)
+        .ok_or_else(|| {
+            AppError::Internal(crate::error::log_internal("workload without its team"))
+        })?;
+    let mut owner_ids = vec![workload.draft.primary_owner.clone()];
+    owner_ids.extend(workload.draft.other_owners.iter().cloned());
+    let found = store.users_by_ids(&owner_ids).await?;
+    // Primary owner first, then the others in the order they were given.
+    let owners = owner_ids
+        .iter()
+        .filter_map(|id| found.iter().find(|u| &u.id == id).cloned())
+        .collect();
+    let history = store.workload_history(id).await?;
+    let (requirements, readiness) = for_workload(store, &workload).await?;
+    let layer_chart =
+        super::charts::layer_chart(requirements.iter().map(|r| (r.required, r.layer)));
+    Ok(WorkloadView {
+        workload,
+        team_name,
+        owners,
+        history,
+        requirements,
+        readiness,
+        layer_chart,
+    })
+}
+
+/// How many workloads are in each phase.
+#[instrument(skip_all)]
+pub async fn phase_counts(
+    store: &dyn Store,
+    _caller: &Principal,
+) -> Result<Vec<PhaseCount>, AppError> {
+    Ok(store.count_by_phase().await?)
+}
+
+/// Teams and people the workload form and the list filters offer.
+#[instrument(skip_all)]
+pub async fn form_choices(store: &dyn Store, _caller: &Principal) -> Result<FormChoices, AppError> {
+    Ok(FormChoices {
+        teams: store.list_teams().await?,
+        users: store.list_users().await?,
+    })
+}
+
+/// Registers a workload; it starts at prototype.
+#[instrument(skip_all)]
+pub async fn create(
+    store: &dyn Store,
+    caller: &Principal,
+    form: &WorkloadForm,
+) -> Result<Outcome<WorkloadId>, AppError> {
+    let draft = match resolve(store, form).await? {
+        Ok(draft) => draft,
+        Err(errors) => return Ok(Outcome::Refused(Refusal::fields(errors))),
+    };
+    match store
+        .create_workload(&draft, Phase::Prototype, caller, false)
+        .await
+    {
+        Ok(id) => Ok(Outcome::Done(id)),
+        Err(e) => refusal_for(e).map(Outcome::Refused),
+    }
+}
+
+/// Saves an edit, unless someone else changed the workload since the form was opened.
+#[instrument(skip_all, fields(workload.id = %id))]
+pub async fn update(
+    store: &dyn Store,
+    caller: &Principal,
+    id: &WorkloadId,
+    form: &WorkloadForm,
+) -> Result<Outcome<WorkloadId>, AppError> {
+    load(store, caller, id).await?;
+    let draft = match resolve(store, form).await? {
+        Ok(draft) => draft,
+        Err(errors) => return Ok(Outcome::Refused(Refusal::fields(errors))),
+    };
+    let Some(expected) = form.check().ok().and_then(|c| c.revision) else {
+        return Ok(Outcome::Refused(Refusal::field(
+            "revision",
+            "The form is damaged; reload the page.",
+        )));
+    };
+    match store.update_workload(id, expected, &draft, caller).await {
+        Ok(_) => Ok(Outcome::Done(id.clone())),
+        Err(StoreError::StaleRevision { current }) => {
+            // The person may retry on top of the newest version, keeping what they typed.
+            let mut refusal = Refusal::field(
+                "revision",
+                "Someone else saved this workload after you opened the form. Your changes are \
+                 below; open the workload in a new tab to see theirs, then save again.",
+            );
+            refusal.current_revision = Some(current);
+            Ok(Outcome::Refused(refusal))
+        }
+        Err(e) => refusal_for(e).map(Outcome::Refused),
+    }
+}
+
+/// The refusal for a write the schema refused, or the error when it is not the person's to fix.
+fn refusal_for(e: StoreError) -> Result<Refusal, AppError> {
+    match e {
+        StoreError::Conflict {
+            constraint: Constraint::WorkloadName,
+        } => Ok(Refusal::field(
+            "name",
+            "This team already has a workload with this name.",
+        )),
+        other => Err(other.into()),
+    }
+}

@@ -1,0 +1,129 @@
+//! `AppError` as the answer of a plain axum route, with the status the variant has everywhere,
+//! and the HTML page a browser without JavaScript gets when a form post fails.
+
+use app::error::AppError;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+
+/// An error answered by an axum route.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+fn status_of(e: &AppError) -> StatusCode {
+    StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (status_of(&self.0), self.0.to_string()).into_response()
+    }
+}
+
+/// Largest error body read back from a server function (its encoded `AppError`).
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// A form posted without JavaScript (the browser asks for HTML) whose server function failed
+/// would otherwise end on the encoded error: it gets an HTML page with the error's status, its
+/// message and a way back instead.
+pub async fn html_for_failed_forms(req: Request, next: Next) -> Response {
+    let wants_html = req.method() == Method::POST
+        && req.uri().path().starts_with("/api/")
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"));
+    let back = req
+        .headers()
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(same_site_path)
+        .unwrap_or_else(|| "/".into());
+    let res = next.run(req).await;
+    if !wants_html || res.status().as_u16() < 400 {
+        return res;
+    }
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), ERROR_BODY_LIMIT)
+        .await
+        .unwrap_or_default();
+    let message = serde_json::from_slice::<AppError>(&bytes)
+        .map(|e| e.to_string())
+        .unwrap_or_else(|_| {
+            status
+                .canonical_reason()
+                .unwrap_or("The request failed")
+                .to_string()
+        });
+    error_page(status, &message, &back)
+}
+
+/// The path of a Referer, so that "back" never leaves the site.
+fn same_site_path(referer: &str) -> Option<String> {
+    let rest = referer.split_once("://").map_or(referer, |(_, r)| r);
+    let path = &rest[rest.find('/')?..];
+    (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_string())
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn error_page(status: StatusCode, message: &str, back: &str) -> Response {
+    let title = status.canonical_reason().unwrap_or("Error");
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} · Strata</title>\
+         <link rel=\"stylesheet\" href=\"/pkg/strata.css\"></head><body><main>\
+         <section class=\"notice notice-error\" role=\"alert\" data-testid=\"error-page\">\
+         <h1>{title}</h1><p>{}</p><p><a href=\"{}\">Go back</a></p></section></main></body></html>",
+        escape(message),
+        escape(back)
+    );
+    let mut res = (status, Html(body)).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_answers_a_route_with_its_status() {
+        let all = [
+            AppError::BadRequest("x".into()),
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::NotFound("x".into()),
+            AppError::Validation(Default::default()),
+            AppError::Conflict("x".into()),
+            AppError::Internal("r".into()),
+        ];
+        for e in all {
+            let expected = e.status();
+            assert_eq!(ApiError(e).into_response().status().as_u16(), expected);
+        }
+    }
+
+    #[test]
+    fn back_links_stay_on_the_site() {
+        assert_eq!(
+            same_site_path("http://127.0.0.1:3000/workloads/x").as_deref(),
+            Some("/workloads/x")
+        );
+        assert_eq!(same_site_path("http://evil.example//other"), None);
+        assert_eq!(same_site_path("garbage"), None);
+    }
+}
