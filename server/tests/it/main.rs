@@ -5,5 +5,6 @@ mod catalog_golden;
 mod catalog_store;
 mod http;
 mod http_forms;
+mod migrations;
 mod store_contract;
 mod support;

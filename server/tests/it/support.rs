@@ -30,7 +30,15 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// A new, migrated database.
     pub async fn open(self) -> TestDb {
+        let t = self.open_empty().await;
+        t.db.migrate().await.expect("migrate");
+        t
+    }
+
+    /// A new database without any table (for migration tests).
+    pub async fn open_empty(self) -> TestDb {
         match self {
             Backend::Sqlite => sqlite().await,
             Backend::Postgres => postgres().await,
@@ -50,12 +58,11 @@ fn admin_url() -> String {
     })
 }
 
-/// A migrated SQLite database in a temporary folder.
-pub async fn sqlite() -> TestDb {
+/// An empty SQLite database in a temporary folder.
+async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("strata.db").display());
     let db = Db::connect(&url).await.expect("open sqlite");
-    db.migrate().await.expect("migrate sqlite");
     TestDb {
         db,
         url,
@@ -64,8 +71,8 @@ pub async fn sqlite() -> TestDb {
     }
 }
 
-/// A new, migrated PostgreSQL database.
-pub async fn postgres() -> TestDb {
+/// A new, empty PostgreSQL database.
+async fn postgres() -> TestDb {
     let admin = admin_url();
     SWEPT.get_or_init(|| sweep_stale(admin.clone())).await;
     let name = format!(
@@ -83,7 +90,6 @@ pub async fn postgres() -> TestDb {
     conn.close().await.ok();
     let url = replace_database(&admin, &name);
     let db = Db::connect(&url).await.expect("open postgres");
-    db.migrate().await.expect("migrate postgres");
     TestDb {
         db,
         url,
