@@ -48,12 +48,10 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            // The arguments could not be decoded: name it as bad input, not as our failure.
-            // Their shape was checked (they decoded as a form or JSON), so this is 422.
+            // The arguments could not be decoded (not JSON or a form, or of the wrong shape or
+            // types): the request is bad, not our failure.
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
-                let mut e = FieldErrors::default();
-                e.add("request", format!("The request could not be read: {msg}"));
-                let err = AppError::Validation(e);
+                let err = AppError::BadRequest(msg);
                 // This error is made by the framework before our code runs: set its status here.
                 #[cfg(feature = "ssr")]
                 crate::api::context::set_status(err.status());
@@ -100,6 +98,13 @@ mod ssr {
         let reference = request_id();
         tracing::error!(reference = %reference, error = %cause, "internal error");
         reference
+    }
+
+    impl From<tower_sessions::session::Error> for AppError {
+        /// The session store failed (the database is away): ours to fix.
+        fn from(err: tower_sessions::session::Error) -> Self {
+            AppError::Internal(log_internal(format!("session store: {err}")))
+        }
     }
 
     impl From<StoreError> for AppError {

@@ -3,10 +3,11 @@
 
 use crate::http_error::ApiError;
 use crate::state::AppState;
-use app::domain::{Principal, WorkloadId};
+use app::api::context::principal;
+use app::domain::WorkloadId;
 use app::service::charts;
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 
 fn svg(markup: String) -> Response {
@@ -21,17 +22,21 @@ fn svg(markup: String) -> Response {
 }
 
 /// `GET /charts/workloads-by-phase-and-team.svg`
-pub async fn phase_and_team(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let chart = charts::phase_and_team(&*state.store, &Principal::AnonymousWeb).await?;
+pub async fn phase_and_team(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let chart = charts::phase_and_team(&*state.store, &principal(&headers)).await?;
     Ok(svg(chart.svg))
 }
 
 /// `GET /charts/workloads/{id}/required-by-layer.svg`
 pub async fn required_by_layer(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = WorkloadId(id);
-    let chart = charts::required_by_layer(&*state.store, &Principal::AnonymousWeb, &id).await?;
+    let chart = charts::required_by_layer(&*state.store, &principal(&headers), &id).await?;
     Ok(svg(chart.svg))
 }

@@ -70,7 +70,10 @@ pub async fn html_for_failed_forms(req: Request, next: Next) -> Response {
 fn same_site_path(referer: &str) -> Option<String> {
     let rest = referer.split_once("://").map_or(referer, |(_, r)| r);
     let path = &rest[rest.find('/')?..];
-    (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_string())
+    // `//host` and `/\host` lead off the site in browsers.
+    let safe =
+        !path.starts_with("//") && !path.contains('\\') && !path.chars().any(char::is_control);
+    safe.then(|| path.to_string())
 }
 
 fn escape(s: &str) -> String {
@@ -124,6 +127,7 @@ mod tests {
             Some("/workloads/x")
         );
         assert_eq!(same_site_path("http://evil.example//other"), None);
+        assert_eq!(same_site_path("http://127.0.0.1:3000/\\evil.example"), None);
         assert_eq!(same_site_path("garbage"), None);
     }
 }

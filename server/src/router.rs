@@ -70,6 +70,14 @@ pub fn build(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), path = req.uri().path(), request_id = id)
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(from_fn(forget_client_request_id))
+}
+
+/// The request id is always made here: one sent by a client could repeat another request's id
+/// (or be very long) and would then be the reference of our errors and on our log lines.
+async fn forget_client_request_id(mut req: Request, next: Next) -> Response {
+    req.headers_mut().remove("x-request-id");
+    next.run(req).await
 }
 
 /// Makes the request id the reference of internal errors raised while handling the request.

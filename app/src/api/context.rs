@@ -40,11 +40,19 @@ fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 fn caller() -> Result<Caller, AppError> {
     let store = use_context::<SharedStore>()
         .ok_or_else(|| AppError::Internal(crate::error::log_internal("no store in context")))?;
-    // Nobody signs in yet: every web request is the anonymous web caller.
+    let headers = use_context::<http::request::Parts>()
+        .map(|p| p.headers)
+        .unwrap_or_default();
     Ok(Caller {
         store,
-        principal: Principal::AnonymousWeb,
+        principal: principal(&headers),
     })
+}
+
+/// Who is asking, from the request: the one place that decides it, for server functions, pages
+/// and the server's own routes. Nobody signs in yet, so every web request is anonymous.
+pub fn principal(_request: &http::HeaderMap) -> Principal {
+    Principal::AnonymousWeb
 }
 
 /// Sets the response status of the current request.
@@ -61,7 +69,7 @@ pub fn set_status(code: u16) {
 pub async fn session() -> Result<tower_sessions::Session, AppError> {
     leptos_axum::extract::<tower_sessions::Session>()
         .await
-        .map_err(|e| AppError::Internal(crate::error::log_internal(format!("session: {e}"))))
+        .map_err(|e| AppError::Internal(crate::error::log_internal(format!("no session: {e}"))))
 }
 
 #[cfg(test)]

@@ -8,11 +8,14 @@ use leptos::prelude::*;
 /// Reads and removes the flash kept for `key` (the page path the form lives on).
 #[server(endpoint = "take_flash", input = server_fn::codec::Json)]
 pub async fn take_flash(key: String) -> Result<Option<FormFlash>, AppError> {
-    let session = crate::api::context::session().await?;
-    session
-        .remove::<FormFlash>(&flash_key(&key))
-        .await
-        .map_err(|e| AppError::Internal(crate::error::log_internal(e)))
+    use crate::api::context::{call, session};
+    call(|_| async move {
+        Ok(session()
+            .await?
+            .remove::<FormFlash>(&flash_key(&key))
+            .await?)
+    })
+    .await
 }
 
 /// Session key of the flash for a page.
@@ -51,10 +54,7 @@ pub async fn answer<T>(
         message,
     };
     let session = crate::api::context::session().await?;
-    session
-        .insert(&flash_key(page), flash)
-        .await
-        .map_err(|e| AppError::Internal(crate::error::log_internal(e)))?;
+    session.insert(&flash_key(page), flash).await?;
     leptos_axum::redirect(page);
     Ok(())
 }

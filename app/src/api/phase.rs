@@ -9,13 +9,9 @@ pub async fn change_phase(id: String, revision: i64, direction: String) -> Resul
     use crate::api::{context::call, flash::answer};
     use crate::domain::phase::PhaseDirection;
     use crate::domain::workload_form::WorkloadForm;
-    use crate::domain::{FieldErrors, WorkloadId};
+    use crate::domain::WorkloadId;
     call(|c| async move {
-        let Some(direction) = PhaseDirection::from_code(&direction) else {
-            let mut e = FieldErrors::default();
-            e.add("direction", "Choose promote or demote.");
-            return Err(AppError::Validation(e));
-        };
+        let direction = PhaseDirection::from_field(&direction).map_err(AppError::Validation)?;
         let wid = WorkloadId(id);
         let page = format!("/workloads/{wid}");
         let outcome =

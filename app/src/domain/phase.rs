@@ -19,6 +19,17 @@ coded_enum!(
     }
 );
 
+impl PhaseDirection {
+    /// Reads the `direction` field of a phase-change form.
+    pub fn from_field(value: &str) -> Result<Self, super::FieldErrors> {
+        Self::from_code(value).ok_or_else(|| {
+            let mut e = super::FieldErrors::default();
+            e.add("direction", "Choose promote or demote.");
+            e
+        })
+    }
+}
+
 impl Phase {
     /// The phase a promotion leads to, if any.
     pub fn next(self) -> Option<Phase> {

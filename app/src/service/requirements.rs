@@ -14,12 +14,16 @@ pub async fn for_workload(
 ) -> Result<(Vec<RequirementView>, Option<ReadinessView>), AppError> {
     let records = store.requirements(&workload.id).await?;
     let current = store.current_catalog().await?;
-    let title = |id: &str| {
-        current
-            .as_ref()
-            .and_then(|v| v.catalog.control(id))
-            .map(|c| c.title.clone())
-            .unwrap_or_default()
+    let title = |id: &str| match current.as_ref().and_then(|v| v.catalog.control(id)) {
+        Some(c) => c.title.clone(),
+        None => {
+            // Rows are rewritten with every catalog load, so this means they are out of step.
+            tracing::warn!(
+                control.id = id,
+                "requirement of a control not in the current catalog"
+            );
+            id.to_string()
+        }
     };
     let requirements = records
         .into_iter()

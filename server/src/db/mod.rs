@@ -10,6 +10,8 @@ mod requirements;
 mod rows;
 mod teams;
 mod users;
+mod workload_list;
+mod workload_versions;
 mod workloads;
 pub(crate) mod write_tx;
 

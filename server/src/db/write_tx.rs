@@ -83,7 +83,8 @@ impl Db {
 
 impl WriteTx {
     /// Records `change` and commits. Every write of the store ends here, so that the audit
-    /// event of a change is written in the same transaction as the change itself.
+    /// event of a change will be written in the same transaction as the change itself (the
+    /// audit log is the next issue; today the change is logged at debug level).
     pub async fn commit(self, change: Change<'_>) -> DbResult<()> {
         tracing::debug!(
             action = change.action,

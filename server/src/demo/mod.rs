@@ -79,7 +79,9 @@ pub fn attributes(w: &data::DemoWorkload) -> Result<app::domain::Attributes, Sto
         return Err(bad(w.name, "attribute list"));
     }
     for (field, code) in ATTRIBUTE_ORDER.iter().zip(codes) {
-        form.set_attribute(field.code, code);
+        if !form.set_attribute(field.code, code) {
+            return Err(bad(w.name, field.code));
+        }
     }
     form.check()
         .map(|c| c.attributes)

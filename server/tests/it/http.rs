@@ -22,6 +22,11 @@ impl Drop for Running {
 }
 
 pub async fn start(t: &TestDb) -> Running {
+    start_with_store(t, Arc::new(t.db.clone())).await
+}
+
+/// A running server whose use cases call `store` (the real one, or one that fails on demand).
+pub async fn start_with_store(t: &TestDb, store: SharedStore) -> Running {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -33,8 +38,8 @@ pub async fn start(t: &TestDb) -> Running {
         _ => None,
     })
     .expect("config");
-    let state = AppState::new(config, t.db.clone());
-    let store = state.store.clone();
+    let mut state = AppState::new(config, t.db.clone());
+    state.store = store.clone();
     let app = strata_server::router::build(state);
     let handle = tokio::spawn(async move {
         axum::serve(listener, app).await.expect("serve");
@@ -196,7 +201,7 @@ async fn errors_answer_with_their_status_on_every_path(t: &TestDb) {
         .send()
         .await
         .expect("fetch");
-    assert_eq!(bad.status().as_u16(), 422, "arguments of the wrong type");
+    assert_eq!(bad.status().as_u16(), 400, "arguments of the wrong type");
     let no_js = c
         .post(format!("{}/api/change_phase", s.base))
         .header("accept", "text/html")

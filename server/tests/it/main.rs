@@ -4,6 +4,7 @@
 mod catalog_golden;
 mod catalog_store;
 mod http;
+mod http_errors;
 mod http_forms;
 mod migrations;
 mod store_contract;

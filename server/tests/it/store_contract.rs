@@ -409,6 +409,42 @@ async fn unknown_team_or_owner_is_refused_by_the_database(t: &TestDb) {
     assert_eq!(count("workload_tags").await, 0);
 }
 
+async fn unreadable_stored_data_is_an_error_not_a_default(t: &TestDb) {
+    let s = store(t);
+    let (team, ana) = team_and_owner(&s).await;
+    let id = s
+        .create_workload(
+            &draft("Bot", &team, &ana),
+            Phase::Prototype,
+            &by("x"),
+            false,
+        )
+        .await
+        .expect("create");
+    t.exec("update workload_versions set change_kind = 'mystery'")
+        .await;
+    let read = s.get_workload(&id).await;
+    assert!(
+        matches!(&read, Err(StoreError::Other(m)) if m.contains("change kind")),
+        "{read:?}"
+    );
+    assert!(s.workload_history(&id).await.is_err());
+    t.exec("update workload_versions set change_kind = 'created', attributes = '{\"hosting\": 7}'")
+        .await;
+    let read = s.get_workload(&id).await;
+    assert!(
+        matches!(&read, Err(StoreError::Other(m)) if m.contains("attributes")),
+        "{read:?}"
+    );
+    t.exec("delete from workload_owners").await;
+    t.exec("update workload_versions set attributes = '{}'")
+        .await;
+    assert!(
+        s.get_workload(&id).await.is_err(),
+        "a version without owners is unreadable"
+    );
+}
+
 async fn the_list_searches_filters_sorts_and_pages(t: &TestDb) {
     let s = store(t);
     let t1 = s
@@ -651,6 +687,7 @@ async fn futures_join<T>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
 }
 
 on_both_backends!(
+    unreadable_stored_data_is_an_error_not_a_default,
     concurrent_writers_are_serialized_not_failed,
     teams_are_unique_by_name_and_listed_by_name,
     users_are_found_by_id_and_email,

@@ -99,6 +99,15 @@ async fn postgres() -> TestDb {
 }
 
 impl TestDb {
+    /// Runs one SQL statement directly, beside the store (to break stored data on purpose).
+    pub async fn exec(&self, sql: &str) {
+        match &self.db {
+            Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        }
+        .expect("statement");
+    }
+
     /// Closes the pool and drops the PostgreSQL database.
     pub async fn cleanup(self) {
         self.db.close().await;

@@ -1,0 +1,172 @@
+//! Reading many workloads: the list with search, filters, sorting and pages, owners' workloads,
+//! and counts.
+
+use super::errors::DbResult;
+use super::requirements::parse_phase;
+use super::rows::{count, instant};
+use super::{with_pool, Db};
+use app::domain::listing::{SortKey, WorkloadQuery};
+use app::domain::{Phase, UserId, WorkloadId};
+use app::dto::{PhaseCount, WorkloadPage, WorkloadRow};
+use sqlx::QueryBuilder;
+use std::collections::BTreeMap;
+
+fn order_by(sort: SortKey, descending: bool) -> String {
+    let column = match sort {
+        SortKey::Name => "v.name_key",
+        SortKey::Team => "lower(t.name)",
+        SortKey::Phase => {
+            "case v.phase when 'prototype' then 0 when 'production' then 1 else 2 end"
+        }
+        SortKey::Updated => "v.valid_from",
+    };
+    let dir = if descending { "desc" } else { "asc" };
+    format!("{column} {dir}, v.name_key asc, v.workload_id asc")
+}
+
+/// Escapes LIKE wildcards so a search for `50%` finds the text `50%`.
+fn like_pattern(search: &str) -> String {
+    let escaped = search
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    workload_id: String,
+    revision: i64,
+    name: String,
+    team_name: String,
+    phase: String,
+    owner_name: String,
+    valid_from: i64,
+}
+
+pub async fn list(db: &Db, query: &WorkloadQuery) -> DbResult<WorkloadPage> {
+    let filter = "from workload_versions v join teams t on t.id = v.team_id \
+        join users u on u.id = v.primary_owner \
+        where v.valid_to is null \
+        and ($1 = '' or v.name_key like $2 escape '\\') \
+        and ($3 = '' or v.team_id = $3) \
+        and ($4 = '' or v.phase = $4) \
+        and ($5 = '' or exists (select 1 from requirements r where r.workload_id = v.workload_id \
+            and r.required = 1 and r.layer = $5))";
+    let list_sql = format!(
+        "select v.workload_id, v.revision, v.name, t.name as team_name, v.phase, u.name as owner_name, \
+         v.valid_from {filter} order by {} limit $6 offset $7",
+        order_by(query.sort, query.descending)
+    );
+    let count_sql = format!("select count(*) {filter}");
+    let search = query.search.trim().to_string();
+    let pattern = like_pattern(&search);
+    let team = query.team.clone().unwrap_or_default();
+    let phase = query.phase.map(|p| p.code()).unwrap_or("");
+    let limit = i64::from(query.per_page);
+    let offset = i64::try_from(query.offset()).unwrap_or(i64::MAX);
+    // Until attestations exist, every required control is an open gap.
+    let gap = query.gap_layer.map(|l| l.code()).unwrap_or("");
+    let (rows, total, tags): (Vec<ListRow>, i64, Vec<(String, i64, String)>) = with_pool!(db, pool => {
+        let rows: Vec<ListRow> = sqlx::query_as(&list_sql)
+            .bind(&search).bind(&pattern).bind(&team).bind(phase).bind(gap).bind(limit).bind(offset)
+            .fetch_all(pool)
+            .await?;
+        let total: i64 = sqlx::query_scalar(&count_sql)
+            .bind(&search).bind(&pattern).bind(&team).bind(phase).bind(gap)
+            .fetch_one(pool)
+            .await?;
+        let tags = if rows.is_empty() {
+            Vec::new()
+        } else {
+            // By the (workload, revision) listed, so tags belong to the version shown.
+            let mut q = QueryBuilder::new(
+                "select workload_id, revision, tag from workload_tags \
+                 where (workload_id, revision) in ",
+            );
+            q.push_tuples(&rows, |mut t, r| {
+                t.push_bind(r.workload_id.as_str()).push_bind(r.revision);
+            });
+            q.push(" order by tag");
+            q.build_query_as().fetch_all(pool).await?
+        };
+        (rows, total, tags)
+    });
+    let mut tags_of: BTreeMap<(String, i64), Vec<String>> = BTreeMap::new();
+    for (id, revision, tag) in tags {
+        tags_of.entry((id, revision)).or_default().push(tag);
+    }
+    // Byte order, as the form sorts them: PostgreSQL's collation may order differently.
+    tags_of.values_mut().for_each(|t| t.sort());
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            Ok(WorkloadRow {
+                tags: tags_of
+                    .remove(&(r.workload_id.clone(), r.revision))
+                    .unwrap_or_default(),
+                id: WorkloadId(r.workload_id),
+                name: r.name,
+                team_name: r.team_name,
+                phase: parse_phase(&r.phase)?,
+                primary_owner_name: r.owner_name,
+                updated_at: instant(r.valid_from)?,
+            })
+        })
+        .collect::<DbResult<Vec<_>>>()?;
+    Ok(WorkloadPage {
+        rows,
+        total: count(total)?,
+    })
+}
+
+pub async fn owned_by(db: &Db, user: &UserId) -> DbResult<Vec<WorkloadId>> {
+    let ids: Vec<String> = with_pool!(db, pool => {
+        sqlx::query_scalar(
+            "select distinct o.workload_id from workload_owners o join workload_versions v \
+             on v.workload_id = o.workload_id and v.revision = o.revision \
+             where o.user_id = $1 and v.valid_to is null order by o.workload_id",
+        )
+        .bind(user.as_str())
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(ids.into_iter().map(WorkloadId).collect())
+}
+
+pub async fn by_team_and_phase(db: &Db) -> DbResult<Vec<(String, Phase, u64)>> {
+    let rows: Vec<(String, String, i64)> = with_pool!(db, pool => {
+        sqlx::query_as(
+            "select t.name, v.phase, count(*) from workload_versions v \
+             join teams t on t.id = v.team_id where v.valid_to is null group by t.name, v.phase",
+        )
+        .fetch_all(pool)
+        .await?
+    });
+    rows.into_iter()
+        .map(|(team, phase, n)| Ok((team, parse_phase(&phase)?, count(n)?)))
+        .collect()
+}
+
+pub async fn by_phase(db: &Db) -> DbResult<Vec<PhaseCount>> {
+    let rows: Vec<(String, i64)> = with_pool!(db, pool => {
+        sqlx::query_as("select phase, count(*) from workload_versions where valid_to is null group by phase")
+            .fetch_all(pool)
+            .await?
+    });
+    let mut counts: Vec<PhaseCount> = Phase::ALL
+        .iter()
+        .map(|p| PhaseCount {
+            phase: *p,
+            count: 0,
+        })
+        .collect();
+    for (code, n) in rows {
+        let phase = parse_phase(&code)?;
+        if let Some(c) = counts.iter_mut().find(|c| c.phase == phase) {
+            c.count = count(n)?;
+        }
+    }
+    Ok(counts)
+}

@@ -1,0 +1,123 @@
+//! Reading the versions of one workload: the current one, the one valid at an instant, or all,
+//! each with its owners and tags.
+
+use super::errors::DbResult;
+use super::rows::{VersionRow, VERSION_COLUMNS};
+use super::write_tx::{with_tx, WriteTx};
+use super::{with_pool, Db};
+use app::domain::workload::Workload;
+use app::domain::{UserId, WorkloadId};
+use std::collections::BTreeMap;
+
+/// Which versions of a workload to read.
+#[derive(Clone, Copy)]
+pub enum Versions {
+    Current,
+    AsOf(i64),
+    All,
+}
+
+impl Versions {
+    fn filter(self) -> &'static str {
+        match self {
+            Versions::Current => "v.valid_to is null",
+            Versions::AsOf(_) => "v.valid_from <= $2 and (v.valid_to is null or v.valid_to > $2)",
+            Versions::All => "1 = 1",
+        }
+    }
+}
+
+/// Owners or tags of some versions of a workload, by revision, in stored order.
+type ByRevision<T> = BTreeMap<i64, Vec<T>>;
+
+/// Version rows, then (revision, owner) and (revision, tag) rows, as read.
+type Fetched = (Vec<VersionRow>, Vec<(i64, String)>, Vec<(i64, String)>);
+
+fn group<T>(rows: Vec<(i64, String)>, make: fn(String) -> T) -> ByRevision<T> {
+    let mut out: ByRevision<T> = BTreeMap::new();
+    for (revision, value) in rows {
+        out.entry(revision).or_default().push(make(value));
+    }
+    out
+}
+
+fn assemble(
+    rows: Vec<VersionRow>,
+    mut owners: ByRevision<UserId>,
+    mut tags: ByRevision<String>,
+) -> DbResult<Vec<Workload>> {
+    rows.into_iter()
+        .map(|r| {
+            let (o, mut t) = (
+                owners.remove(&r.revision),
+                tags.remove(&r.revision).unwrap_or_default(),
+            );
+            // Byte order, as the form sorts them: PostgreSQL's collation may order differently.
+            t.sort();
+            r.into_workload(o.unwrap_or_default(), t)
+        })
+        .collect()
+}
+
+fn versions_sql(which: Versions) -> String {
+    format!(
+        "select {VERSION_COLUMNS} from workload_versions v join workloads w \
+         on w.id = v.workload_id where v.workload_id = $1 and {} order by v.revision desc",
+        which.filter()
+    )
+}
+
+/// Owners and tags are read for the revisions the version query returned (rows that never
+/// change), not with its filter again: under read committed, a write committed between the two
+/// statements would otherwise pair one version with another version's owners.
+const OWNERS_SQL: &str = "select revision, user_id from workload_owners \
+    where workload_id = $1 and revision between $2 and $3 order by revision, position";
+const TAGS_SQL: &str = "select revision, tag from workload_tags \
+    where workload_id = $1 and revision between $2 and $3 order by revision, tag";
+
+fn revision_range(rows: &[VersionRow]) -> (i64, i64) {
+    let revisions = rows.iter().map(|r| r.revision);
+    (
+        revisions.clone().min().unwrap_or(0),
+        revisions.max().unwrap_or(-1),
+    )
+}
+
+/// Versions of a workload, newest first, read on the pool.
+pub async fn versions(db: &Db, id: &WorkloadId, which: Versions) -> DbResult<Vec<Workload>> {
+    let main = versions_sql(which);
+    let (rows, owners, tags): Fetched = with_pool!(db, pool => {
+        let q = sqlx::query_as(&main).bind(id.as_str());
+        let rows: Vec<VersionRow> = match which {
+            Versions::AsOf(t) => q.bind(t),
+            _ => q,
+        }
+        .fetch_all(pool)
+        .await?;
+        let (low, high) = revision_range(&rows);
+        let owners = sqlx::query_as(OWNERS_SQL).bind(id.as_str()).bind(low).bind(high).fetch_all(pool).await?;
+        let tags = sqlx::query_as(TAGS_SQL).bind(id.as_str()).bind(low).bind(high).fetch_all(pool).await?;
+        (rows, owners, tags)
+    });
+    assemble(rows, group(owners, UserId), group(tags, String::from))
+}
+
+/// The current version of a workload, read inside a write transaction.
+pub async fn current_in(tx: &mut WriteTx, id: &WorkloadId) -> DbResult<Option<Workload>> {
+    let main = versions_sql(Versions::Current);
+    let (rows, owners, tags): Fetched = with_tx!(tx, conn => {
+        let rows: Vec<VersionRow> = sqlx::query_as(&main).bind(id.as_str()).fetch_all(&mut *conn).await?;
+        let (low, high) = revision_range(&rows);
+        let owners = sqlx::query_as(OWNERS_SQL).bind(id.as_str()).bind(low).bind(high).fetch_all(&mut *conn).await?;
+        let tags = sqlx::query_as(TAGS_SQL).bind(id.as_str()).bind(low).bind(high).fetch_all(&mut *conn).await?;
+        (rows, owners, tags)
+    });
+    Ok(assemble(rows, group(owners, UserId), group(tags, String::from))?.pop())
+}
+
+pub async fn get(db: &Db, id: &WorkloadId) -> DbResult<Option<Workload>> {
+    Ok(versions(db, id, Versions::Current)
+        .await?
+        .into_iter()
+        .next())
+}

@@ -1,0 +1,260 @@
+//! One status path: each error reaches a page render, a server function called by fetch, a
+//! plain axum route and a form posted without JavaScript with its status, through the real
+//! router. A store that fails on demand stands in for a database that refuses or breaks.
+
+use crate::http::{client, start_with_store};
+use crate::on_both_backends;
+use crate::support::TestDb;
+use app::domain::catalog::Catalog;
+use app::domain::listing::WorkloadQuery;
+use app::domain::workload::{Workload, WorkloadDraft};
+use app::domain::{Phase, TeamId, UserId, WorkloadId};
+use app::dto::{PhaseCount, Team, User, WorkloadPage};
+use app::ports::*;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+use strata_server::db::Db;
+
+/// The real store, except that reading workloads fails with `error`.
+struct Failing {
+    db: Db,
+    error: fn() -> StoreError,
+}
+
+#[async_trait]
+impl TeamStore for Failing {
+    async fn create_team(&self, n: &str, d: bool, a: Actor<'_>) -> StoreResult<Team> {
+        self.db.create_team(n, d, a).await
+    }
+    async fn list_teams(&self) -> StoreResult<Vec<Team>> {
+        self.db.list_teams().await
+    }
+    async fn get_team(&self, id: &TeamId) -> StoreResult<Option<Team>> {
+        self.db.get_team(id).await
+    }
+}
+
+#[async_trait]
+impl UserStore for Failing {
+    async fn create_user(&self, n: &str, e: &str, d: bool, a: Actor<'_>) -> StoreResult<User> {
+        self.db.create_user(n, e, d, a).await
+    }
+    async fn list_users(&self) -> StoreResult<Vec<User>> {
+        self.db.list_users().await
+    }
+    async fn users_by_ids(&self, ids: &[UserId]) -> StoreResult<Vec<User>> {
+        self.db.users_by_ids(ids).await
+    }
+    async fn users_by_emails(&self, emails: &[String]) -> StoreResult<Vec<User>> {
+        self.db.users_by_emails(emails).await
+    }
+}
+
+#[async_trait]
+impl WorkloadStore for Failing {
+    async fn create_workload(
+        &self,
+        d: &WorkloadDraft,
+        p: Phase,
+        a: Actor<'_>,
+        demo: bool,
+    ) -> StoreResult<WorkloadId> {
+        self.db.create_workload(d, p, a, demo).await
+    }
+    async fn update_workload(
+        &self,
+        id: &WorkloadId,
+        rev: i64,
+        d: &WorkloadDraft,
+        a: Actor<'_>,
+    ) -> StoreResult<Workload> {
+        self.db.update_workload(id, rev, d, a).await
+    }
+    async fn change_phase(
+        &self,
+        id: &WorkloadId,
+        rev: i64,
+        to: Phase,
+        a: Actor<'_>,
+    ) -> StoreResult<Workload> {
+        self.db.change_phase(id, rev, to, a).await
+    }
+    async fn get_workload(&self, _: &WorkloadId) -> StoreResult<Option<Workload>> {
+        Err((self.error)())
+    }
+    async fn workload_as_of(
+        &self,
+        id: &WorkloadId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Option<Workload>> {
+        self.db.workload_as_of(id, at).await
+    }
+    async fn workload_history(&self, id: &WorkloadId) -> StoreResult<Vec<Workload>> {
+        self.db.workload_history(id).await
+    }
+    async fn list_workloads(&self, _: &WorkloadQuery) -> StoreResult<WorkloadPage> {
+        Err((self.error)())
+    }
+    async fn count_by_phase(&self) -> StoreResult<Vec<PhaseCount>> {
+        self.db.count_by_phase().await
+    }
+    async fn workloads_owned_by(&self, user: &UserId) -> StoreResult<Vec<WorkloadId>> {
+        self.db.workloads_owned_by(user).await
+    }
+    async fn count_by_team_and_phase(&self) -> StoreResult<Vec<(String, Phase, u64)>> {
+        Err((self.error)())
+    }
+}
+
+#[async_trait]
+impl CatalogStore for Failing {
+    async fn load_catalog(
+        &self,
+        c: &Catalog,
+        hash: &str,
+        source: &str,
+        a: Actor<'_>,
+    ) -> StoreResult<CatalogLoad> {
+        self.db.load_catalog(c, hash, source, a).await
+    }
+    async fn current_catalog(&self) -> StoreResult<Option<CatalogVersion>> {
+        self.db.current_catalog().await
+    }
+    async fn requirements(&self, w: &WorkloadId) -> StoreResult<Vec<RequirementRecord>> {
+        self.db.requirements(w).await
+    }
+    async fn rematerialize_all(&self, a: Actor<'_>) -> StoreResult<usize> {
+        self.db.rematerialize_all(a).await
+    }
+}
+
+#[async_trait]
+impl DemoStore for Failing {
+    async fn is_empty(&self) -> StoreResult<bool> {
+        self.db.is_empty().await
+    }
+    async fn remove_demo(&self, a: Actor<'_>) -> StoreResult<u64> {
+        self.db.remove_demo(a).await
+    }
+}
+
+fn request_id(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .expect("every response has a request id")
+        .to_string()
+}
+
+async fn store_errors_answer_with_their_status_on_every_path(t: &TestDb) {
+    let cases: [(fn() -> StoreError, u16); 3] = [
+        (
+            || StoreError::Conflict {
+                constraint: Constraint::Other,
+            },
+            409,
+        ),
+        (|| StoreError::StaleRevision { current: 9 }, 409),
+        (|| StoreError::Other("the disk is on fire".into()), 500),
+    ];
+    for (error, status) in cases {
+        let store: SharedStore = Arc::new(Failing {
+            db: t.db.clone(),
+            error,
+        });
+        let s = start_with_store(t, store).await;
+        let c = client();
+        let page = c
+            .get(format!("{}/workloads", s.base))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(page.status().as_u16(), status, "page");
+        let id = request_id(&page);
+        let html = page.text().await.expect("body");
+        assert!(
+            !html.contains("disk is on fire"),
+            "no internals in the page"
+        );
+        if status == 500 {
+            assert!(
+                html.contains(&format!("reference {id}")),
+                "the request id is the reference"
+            );
+        }
+        let fetch = c
+            .post(format!("{}/api/list_workloads", s.base))
+            .header("content-type", "application/json")
+            .body(r#"{"query":{"search":"","team":null,"phase":null,"gap_layer":null,"sort":"Name","descending":false,"page":1,"per_page":10}}"#)
+            .send()
+            .await
+            .expect("fetch");
+        assert_eq!(fetch.status().as_u16(), status, "server function");
+        let err: app::error::AppError = fetch.json().await.expect("the error as JSON");
+        assert_eq!(err.status(), status);
+        let route = c
+            .get(format!("{}/charts/workloads-by-phase-and-team.svg", s.base))
+            .send()
+            .await
+            .expect("svg");
+        assert_eq!(route.status().as_u16(), status, "axum route");
+        assert!(!route
+            .text()
+            .await
+            .expect("body")
+            .contains("disk is on fire"));
+        let form = c
+            .post(format!("{}/api/change_phase", s.base))
+            .header("accept", "text/html")
+            .header("referer", format!("{}/workloads/w", s.base))
+            .form(&[("id", "w"), ("revision", "1"), ("direction", "promote")])
+            .send()
+            .await
+            .expect("form");
+        assert_eq!(form.status().as_u16(), status, "form without JavaScript");
+        let html = form.text().await.expect("body");
+        assert!(html.contains("data-testid=\"error-page\""), "{html}");
+    }
+}
+
+async fn unreadable_requests_are_bad_requests_on_every_path(t: &TestDb) {
+    let s = crate::http::start(t).await;
+    let c = client();
+    for body in [r#"{"id":7}"#, "{not json", r#"{"query":{"page":"x"}}"#] {
+        let res = c
+            .post(format!("{}/api/list_workloads", s.base))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("fetch");
+        assert_eq!(res.status().as_u16(), 400, "{body}");
+        let err: app::error::AppError = res.json().await.expect("the error as JSON");
+        assert!(
+            matches!(err, app::error::AppError::BadRequest(_)),
+            "{err:?}"
+        );
+    }
+    let form = c
+        .post(format!("{}/api/change_phase", s.base))
+        .header("accept", "text/html")
+        .header("referer", format!("{}/workloads/w", s.base))
+        .form(&[
+            ("id", "w"),
+            ("revision", "not-a-number"),
+            ("direction", "promote"),
+        ])
+        .send()
+        .await
+        .expect("form");
+    assert_eq!(form.status().as_u16(), 400);
+    let html = form.text().await.expect("body");
+    assert!(html.contains("The request could not be read"), "{html}");
+}
+
+on_both_backends!(
+    store_errors_answer_with_their_status_on_every_path,
+    unreadable_requests_are_bad_requests_on_every_path,
+);
