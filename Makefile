@@ -1,5 +1,5 @@
 # Strata — two commands: `make run` and `make test`. The scripts in .ci/ do the work.
-.PHONY: run build test release release-check install clean
+.PHONY: run build test bench release release-check install clean
 
 ## run: install what is missing, build (debug), migrate, seed the demo once, serve on :3000
 run: build
@@ -17,6 +17,10 @@ install:
 ## test: fmt, clippy (ssr + hydrate), unit, store and HTTP tests on SQLite and PostgreSQL, e2e
 test:
 	.ci/test.sh
+
+## bench: release build, then every page and chart route at 5,000 workloads on SQLite and PostgreSQL
+bench:
+	.ci/bench.sh $(BENCH_ARGS)
 
 ## release: optimized server and size-optimized wasm (wasm-opt from npm binaryen)
 release:

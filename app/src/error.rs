@@ -26,6 +26,11 @@ pub enum AppError {
     Conflict(String),
     #[error("Something went wrong on our side (reference {0}).")]
     Internal(String),
+    /// Too busy to answer in time; nothing was changed.
+    #[error(
+        "Strata is busy and could not answer in time; nothing was changed. Try again in a moment."
+    )]
+    Unavailable,
 }
 
 impl AppError {
@@ -39,6 +44,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::Validation(_) => 422,
             AppError::Internal(_) => 500,
+            AppError::Unavailable => 503,
         }
     }
 }
@@ -121,6 +127,7 @@ mod ssr {
                      again."
                         .into(),
                 ),
+                StoreError::Busy => AppError::Unavailable,
                 StoreError::Other(cause) => AppError::Internal(log_internal(cause)),
             }
         }
@@ -144,6 +151,7 @@ pub(crate) mod tests {
             AppError::Validation(FieldErrors::default()),
             AppError::Conflict("x".into()),
             AppError::Internal("r".into()),
+            AppError::Unavailable,
         ];
         for e in &all {
             match e {
@@ -153,7 +161,8 @@ pub(crate) mod tests {
                 | AppError::NotFound(_)
                 | AppError::Validation(_)
                 | AppError::Conflict(_)
-                | AppError::Internal(_) => {}
+                | AppError::Internal(_)
+                | AppError::Unavailable => {}
             }
         }
         all
@@ -162,6 +171,6 @@ pub(crate) mod tests {
     #[test]
     fn every_variant_has_its_own_status() {
         let statuses: Vec<u16> = one_of_each().iter().map(AppError::status).collect();
-        assert_eq!(statuses, vec![400, 401, 403, 404, 422, 409, 500]);
+        assert_eq!(statuses, vec![400, 401, 403, 404, 422, 409, 500, 503]);
     }
 }

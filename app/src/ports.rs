@@ -22,6 +22,10 @@ pub enum StoreError {
     /// Someone else changed the record since the caller read it.
     #[error("stale revision: the record is now at revision {current}")]
     StaleRevision { current: i64 },
+    /// The database is saturated: no connection came free in time, or the work ran past its
+    /// time limit. Nothing was written; trying again later may work.
+    #[error("the database is busy")]
+    Busy,
     /// Anything else; the text is for logs, never for the browser.
     #[error("storage failure: {0}")]
     Other(String),

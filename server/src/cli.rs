@@ -1,5 +1,5 @@
-//! The command line (clap): `serve` (the default), `migrate`, `demo`, `rematerialize`; every
-//! subcommand has `--help`.
+//! The command line (clap): `serve` (the default), `migrate`, `demo`, `rematerialize`, `bench`;
+//! every subcommand has `--help`.
 
 use crate::config::{redact_url, Config};
 use crate::db::Db;
@@ -37,6 +37,19 @@ enum Command {
     },
     /// Rewrite every workload's requirements from the current catalog.
     Rematerialize,
+    /// Measure every page and chart route on a generated organization (use a release build:
+    /// `make bench`). Needs the built browser assets (STRATA_SITE_ROOT).
+    Bench {
+        /// Organization sizes to measure, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "5000")]
+        workloads: Vec<usize>,
+        /// A PostgreSQL URL whose role may create databases; without it only SQLite is measured.
+        #[arg(long)]
+        postgres: Option<String>,
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 2.0)]
+        seconds: f64,
+    },
 }
 
 /// Runs the command line; returns the process exit code.
@@ -63,6 +76,26 @@ pub async fn run(args: Vec<String>) -> i32 {
         Command::Demo { remove: true, .. } => remove_demo(&config).await,
         Command::Demo { if_empty, .. } => demo(&config, if_empty).await,
         Command::Rematerialize => rematerialize(&config).await,
+        Command::Bench {
+            workloads,
+            postgres,
+            seconds,
+        } => {
+            let options = crate::bench::Options {
+                sizes: workloads,
+                postgres_admin_url: postgres,
+                seconds,
+                site_root: config.site_root.clone(),
+                server_binary: match std::env::current_exe() {
+                    Ok(p) => p,
+                    Err(e) => {
+                        eprintln!("strata: cannot find its own binary: {e}");
+                        return 1;
+                    }
+                },
+            };
+            crate::bench::run(options).await
+        }
     };
     match result {
         Ok(()) => 0,
@@ -93,13 +126,15 @@ async fn connect(config: &Config) -> Result<Db, Failure> {
             )
         })?;
     }
-    Db::connect(&config.database_url).await.map_err(|e| {
-        format!(
-            "cannot open the database {}: {e}",
-            redact_url(&config.database_url)
-        )
-        .into()
-    })
+    Db::connect_with(&config.database_url, &config.db_limits)
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot open the database {}: {e}",
+                redact_url(&config.database_url)
+            )
+            .into()
+        })
 }
 
 async fn migrate(config: &Config) -> Result<Db, Failure> {

@@ -1,8 +1,10 @@
 //! Configuration: the only reader of the environment. Defaults, then `STRATA_*` variables,
 //! validated at start with a message that names the variable and the problem.
 
+use crate::db::Limits;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Everything the server needs to start.
 #[derive(Clone)]
@@ -21,6 +23,10 @@ pub struct Config {
     pub public_url: String,
     /// `tracing` filter, e.g. `info` or `strata_server=debug`.
     pub log: String,
+    /// Longest a page render or server function may take before it is answered with 503.
+    pub request_timeout: Duration,
+    /// Pool size and the bounds of database work.
+    pub db_limits: Limits,
 }
 
 impl std::fmt::Debug for Config {
@@ -32,6 +38,8 @@ impl std::fmt::Debug for Config {
             .field("site_root", &self.site_root)
             .field("public_url", &self.public_url)
             .field("log", &self.log)
+            .field("request_timeout", &self.request_timeout)
+            .field("db_limits", &self.db_limits)
             .finish()
     }
 }
@@ -98,7 +106,44 @@ impl Config {
         }
         let public_url = public_url.trim_end_matches('/').to_string();
         let log = var("STRATA_LOG").unwrap_or_else(|| "info".into());
+        let millis = |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| {
+            let Some(text) = var(name) else {
+                return Ok(Duration::from_millis(default));
+            };
+            match text.parse::<u64>() {
+                Ok(n) if range.contains(&n) => Ok(Duration::from_millis(n)),
+                _ => Err(bad(
+                    name,
+                    format!(
+                        "must be a number of milliseconds from {} to {}, not “{text}”",
+                        range.start(),
+                        range.end()
+                    ),
+                )),
+            }
+        };
+        let request_timeout = millis("STRATA_REQUEST_TIMEOUT_MS", 15_000, 100..=600_000)?;
+        let statement_timeout = millis("STRATA_DB_STATEMENT_TIMEOUT_MS", 10_000, 50..=600_000)?;
+        let acquire_timeout = millis("STRATA_DB_ACQUIRE_TIMEOUT_MS", 5_000, 50..=600_000)?;
+        let pool_size = match var("STRATA_DB_POOL_SIZE") {
+            None => None,
+            Some(text) => match text.parse::<u32>() {
+                Ok(n) if (1..=200).contains(&n) => Some(n),
+                _ => {
+                    return Err(bad(
+                        "STRATA_DB_POOL_SIZE",
+                        format!("must be a number from 1 to 200, not “{text}”"),
+                    ))
+                }
+            },
+        };
         Ok(Config {
+            request_timeout,
+            db_limits: Limits {
+                pool_size,
+                acquire_timeout,
+                statement_timeout,
+            },
             addr,
             data_dir,
             database_url,

@@ -83,6 +83,17 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// `err` with its status: an HTML page for a browser that asked for HTML, else the encoded error
+/// (what a server function's caller decodes).
+pub fn error_response(err: &AppError, html: bool, back: &str) -> Response {
+    let status = status_of(err);
+    if html {
+        return error_page(status, &err.to_string(), back);
+    }
+    let body = serde_json::to_string(err).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
 fn error_page(status: StatusCode, message: &str, back: &str) -> Response {
     let title = status.canonical_reason().unwrap_or("Error");
     let body = format!(
@@ -113,6 +124,7 @@ mod tests {
             AppError::Validation(Default::default()),
             AppError::Conflict("x".into()),
             AppError::Internal("r".into()),
+            AppError::Unavailable,
         ];
         for e in all {
             let expected = e.status();

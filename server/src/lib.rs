@@ -1,5 +1,6 @@
 //! The `strata` server: configuration, database, HTTP router and command-line tasks.
 
+pub mod bench;
 pub mod catalog;
 pub mod charts;
 pub mod cli;
@@ -11,3 +12,4 @@ pub mod router;
 pub mod security;
 pub mod sessions;
 pub mod state;
+pub mod time_limit;

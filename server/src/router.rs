@@ -55,7 +55,11 @@ pub fn build(state: AppState) -> Router {
         >(context, shell))
         .with_state(state.clone())
         .layer(from_fn(crate::http_error::html_for_failed_forms));
-    let app = crate::sessions::layer(app, &state.db, state.config.is_https());
+    let app =
+        crate::sessions::layer(app, &state.db, state.config.is_https()).layer(from_fn_with_state(
+            crate::time_limit::RequestTimeout(state.config.request_timeout),
+            crate::time_limit::limit,
+        ));
     let origin = TrustedOrigin(crate::security::trusted_origins(&state.config.public_url).into());
     app.layer(from_fn_with_state(origin, same_origin_only))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))

@@ -1,7 +1,7 @@
 //! Reading workloads: the list, one workload with its history, counts and charts.
 
 use crate::domain::listing::WorkloadQuery;
-use crate::dto::{ChartView, FormChoices, PhaseCount, WorkloadPage, WorkloadView};
+use crate::dto::{ChartView, FormChoices, PhaseCount, Team, WorkloadPage, WorkloadView};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -40,7 +40,14 @@ pub async fn phase_counts() -> Result<Vec<PhaseCount>, AppError> {
         .await
 }
 
-/// Teams and people the workload form and the list filters offer.
+/// Teams, for the list's team filter.
+#[server(endpoint = "get_teams", input = server_fn::codec::Json)]
+pub async fn get_teams() -> Result<Vec<Team>, AppError> {
+    use crate::api::context::call;
+    call(|c| async move { crate::service::workloads::teams(&*c.store, &c.principal).await }).await
+}
+
+/// Teams and people the workload form offers.
 #[server(endpoint = "get_form_choices", input = server_fn::codec::Json)]
 pub async fn get_form_choices() -> Result<FormChoices, AppError> {
     use crate::api::context::call;

@@ -162,6 +162,13 @@ impl WorkloadForm {
         self
     }
 
+    /// Checks only the attributes (for vectors written as `code=value` pairs: demo data,
+    /// golden tests, the bench).
+    pub fn checked_attributes(&self) -> Result<Attributes, FieldErrors> {
+        let mut e = FieldErrors::default();
+        self.check_attributes(&mut e).ok_or(e)
+    }
+
     /// Checks everything that needs no store; every problem is reported against its field.
     pub fn check(&self) -> Result<CheckedForm, FieldErrors> {
         let mut e = FieldErrors::default();

@@ -8,7 +8,7 @@ use crate::domain::listing::WorkloadQuery;
 use crate::domain::workload::Workload;
 use crate::domain::workload_form::WorkloadForm;
 use crate::domain::{Phase, Principal, WorkloadId};
-use crate::dto::{FormChoices, PhaseCount, WorkloadPage, WorkloadView};
+use crate::dto::{FormChoices, PhaseCount, Team, WorkloadPage, WorkloadView};
 use crate::error::AppError;
 use crate::ports::{Constraint, Store, StoreError};
 use tracing::instrument;
@@ -83,7 +83,13 @@ pub async fn phase_counts(
     Ok(store.count_by_phase().await?)
 }
 
-/// Teams and people the workload form and the list filters offer.
+/// Teams, for the list's team filter (which needs no people).
+#[instrument(skip_all)]
+pub async fn teams(store: &dyn Store, _caller: &Principal) -> Result<Vec<Team>, AppError> {
+    Ok(store.list_teams().await?)
+}
+
+/// Teams and people the workload form offers.
 #[instrument(skip_all)]
 pub async fn form_choices(store: &dyn Store, _caller: &Principal) -> Result<FormChoices, AppError> {
     Ok(FormChoices {

@@ -20,6 +20,9 @@ pub enum DbError {
     /// Stored data that this server cannot read: never replaced by a default.
     #[error("stored {what} cannot be read: {detail}")]
     Corrupt { what: &'static str, detail: String },
+    /// No connection came free in time, or the work ran past its time limit.
+    #[error("database busy: {0}")]
+    Busy(&'static str),
     #[error("database: {0}")]
     Sqlx(sqlx::Error),
 }
@@ -62,9 +65,15 @@ impl From<sqlx::Error> for DbError {
         let sqlx::Error::Database(db) = &err else {
             return match err {
                 sqlx::Error::RowNotFound => DbError::NotFound,
+                sqlx::Error::PoolTimedOut => DbError::Busy("no connection came free in time"),
                 other => DbError::Sqlx(other),
             };
         };
+        // SQLITE_INTERRUPT (our progress handler) and PostgreSQL's query_canceled
+        // (statement_timeout): the work ran past its limit.
+        if matches!(db.code().as_deref(), Some("9") | Some("57014")) {
+            return DbError::Busy("the work ran past its time limit");
+        }
         if db.is_foreign_key_violation() {
             let name = db.constraint().unwrap_or("foreign key").to_string();
             return DbError::Conflict {
@@ -114,6 +123,10 @@ impl From<DbError> for StoreError {
                 StoreError::Conflict { constraint }
             }
             DbError::StaleRevision { current } => StoreError::StaleRevision { current },
+            DbError::Busy(why) => {
+                tracing::warn!(why, "database busy");
+                StoreError::Busy
+            }
             other => StoreError::Other(other.to_string()),
         }
     }

@@ -6,6 +6,7 @@
 mod catalog;
 mod demo;
 pub mod errors;
+mod limits;
 mod requirements;
 mod rows;
 mod teams;
@@ -16,6 +17,7 @@ mod workloads;
 pub(crate) mod write_tx;
 
 pub use errors::{DbError, DbResult};
+pub use limits::Limits;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
@@ -43,24 +45,52 @@ macro_rules! with_pool {
 pub(crate) use with_pool;
 
 impl Db {
-    /// Connects to the database the URL names; SQLite files are created, in WAL mode.
+    /// Connects with the default limits.
     pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        Self::connect_with(url, &Limits::default()).await
+    }
+
+    /// Connects to the database the URL names; SQLite files are created, in WAL mode. Every
+    /// statement's work is bounded by `limits.statement_timeout` on both backends.
+    pub async fn connect_with(url: &str, limits: &Limits) -> Result<Db, sqlx::Error> {
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(limits.statement_timeout.min(Duration::from_secs(10)))
+                // Lets the query planner keep its statistics current (sqlite.org/lang_analyze).
+                .optimize_on_close(true, None);
+            let statement_timeout = limits.statement_timeout;
             let pool = SqlitePoolOptions::new()
-                .max_connections(8)
+                .max_connections(limits.pool_size.unwrap_or(8))
+                .acquire_timeout(limits.acquire_timeout)
+                .after_connect(move |conn, _| {
+                    Box::pin(async move {
+                        // What SQLite recommends for long-lived connections, at open; the pool
+                        // runs `PRAGMA optimize` again as it closes each connection.
+                        sqlx::query("pragma optimize = 0x10002")
+                            .execute(&mut *conn)
+                            .await?;
+                        limits::bound_sqlite(conn, statement_timeout).await
+                    })
+                })
+                .before_acquire(move |conn, _| {
+                    Box::pin(async move {
+                        limits::bound_sqlite(conn, statement_timeout).await?;
+                        Ok(true)
+                    })
+                })
                 .connect_with(options)
                 .await?;
             Ok(Db::Sqlite(pool))
         } else {
-            let options = PgConnectOptions::from_str(url)?;
+            let statement_timeout = limits.statement_timeout.as_millis().to_string();
+            let options = PgConnectOptions::from_str(url)?
+                .options([("statement_timeout", statement_timeout.as_str())]);
             let pool = PgPoolOptions::new()
-                .max_connections(10)
-                .acquire_timeout(Duration::from_secs(10))
+                .max_connections(limits.pool_size.unwrap_or(10))
+                .acquire_timeout(limits.acquire_timeout)
                 .connect_with(options)
                 .await?;
             Ok(Db::Postgres(pool))

@@ -45,38 +45,73 @@ struct ListRow {
     valid_from: i64,
 }
 
+/// The list's filters as bound values; absent ones add no condition, so each combination gets
+/// the plan that suits it (an `($n = '' or …)` condition hides the index a filter could use).
+struct Filters {
+    pattern: Option<String>,
+    team: Option<String>,
+    phase: Option<&'static str>,
+    gap: Option<&'static str>,
+}
+
+impl Filters {
+    fn of(query: &WorkloadQuery) -> Self {
+        let search = query.search.trim();
+        Filters {
+            pattern: (!search.is_empty()).then(|| like_pattern(search)),
+            team: query.team.clone(),
+            phase: query.phase.map(|p| p.code()),
+            // Until attestations exist, every required control is an open gap.
+            gap: query.gap_layer.map(|l| l.code()),
+        }
+    }
+
+    /// ` where …` over `workload_versions v`.
+    fn push<'a, DB: sqlx::Database>(&'a self, q: &mut QueryBuilder<'a, DB>)
+    where
+        &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    {
+        q.push(" where v.valid_to is null");
+        if let Some(p) = &self.pattern {
+            q.push(" and v.name_key like ")
+                .push_bind(p.as_str())
+                .push(" escape '\\'");
+        }
+        if let Some(t) = &self.team {
+            q.push(" and v.team_id = ").push_bind(t.as_str());
+        }
+        if let Some(p) = self.phase {
+            q.push(" and v.phase = ").push_bind(p);
+        }
+        if let Some(layer) = self.gap {
+            q.push(
+                " and exists (select 1 from requirements r where r.workload_id = v.workload_id \
+                 and r.required = 1 and r.layer = ",
+            )
+            .push_bind(layer)
+            .push(")");
+        }
+    }
+}
+
 pub async fn list(db: &Db, query: &WorkloadQuery) -> DbResult<WorkloadPage> {
-    let filter = "from workload_versions v join teams t on t.id = v.team_id \
-        join users u on u.id = v.primary_owner \
-        where v.valid_to is null \
-        and ($1 = '' or v.name_key like $2 escape '\\') \
-        and ($3 = '' or v.team_id = $3) \
-        and ($4 = '' or v.phase = $4) \
-        and ($5 = '' or exists (select 1 from requirements r where r.workload_id = v.workload_id \
-            and r.required = 1 and r.layer = $5))";
-    let list_sql = format!(
-        "select v.workload_id, v.revision, v.name, t.name as team_name, v.phase, u.name as owner_name, \
-         v.valid_from {filter} order by {} limit $6 offset $7",
-        order_by(query.sort, query.descending)
-    );
-    let count_sql = format!("select count(*) {filter}");
-    let search = query.search.trim().to_string();
-    let pattern = like_pattern(&search);
-    let team = query.team.clone().unwrap_or_default();
-    let phase = query.phase.map(|p| p.code()).unwrap_or("");
+    let filters = Filters::of(query);
+    let order = order_by(query.sort, query.descending);
     let limit = i64::from(query.per_page);
     let offset = i64::try_from(query.offset()).unwrap_or(i64::MAX);
-    // Until attestations exist, every required control is an open gap.
-    let gap = query.gap_layer.map(|l| l.code()).unwrap_or("");
     let (rows, total, tags): (Vec<ListRow>, i64, Vec<(String, i64, String)>) = with_pool!(db, pool => {
-        let rows: Vec<ListRow> = sqlx::query_as(&list_sql)
-            .bind(&search).bind(&pattern).bind(&team).bind(phase).bind(gap).bind(limit).bind(offset)
-            .fetch_all(pool)
-            .await?;
-        let total: i64 = sqlx::query_scalar(&count_sql)
-            .bind(&search).bind(&pattern).bind(&team).bind(phase).bind(gap)
-            .fetch_one(pool)
-            .await?;
+        let mut q = QueryBuilder::new(
+            "select v.workload_id, v.revision, v.name, t.name as team_name, v.phase, \
+             u.name as owner_name, v.valid_from from workload_versions v \
+             join teams t on t.id = v.team_id join users u on u.id = v.primary_owner",
+        );
+        filters.push(&mut q);
+        q.push(format!(" order by {order} limit ")).push_bind(limit).push(" offset ").push_bind(offset);
+        let rows: Vec<ListRow> = q.build_query_as().fetch_all(pool).await?;
+        // Teams and owners always exist (foreign keys), so the count needs no join.
+        let mut q = QueryBuilder::new("select count(*) from workload_versions v");
+        filters.push(&mut q);
+        let total: i64 = q.build_query_scalar().fetch_one(pool).await?;
         let tags = if rows.is_empty() {
             Vec::new()
         } else {

@@ -27,6 +27,17 @@ pub async fn start(t: &TestDb) -> Running {
 
 /// A running server whose use cases call `store` (the real one, or one that fails on demand).
 pub async fn start_with_store(t: &TestDb, store: SharedStore) -> Running {
+    start_with(t, t.db.clone(), store, &[]).await
+}
+
+/// A running server on `db` (a pool of `t`'s database), configured by `env` beyond the
+/// address and the database URL.
+pub async fn start_with(
+    t: &TestDb,
+    db: strata_server::db::Db,
+    store: SharedStore,
+    env: &[(&str, &str)],
+) -> Running {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -35,10 +46,13 @@ pub async fn start_with_store(t: &TestDb, store: SharedStore) -> Running {
     let config = Config::from_lookup(|k| match k {
         "STRATA_ADDR" => Some(addr.to_string()),
         "STRATA_DATABASE_URL" => Some(url.clone()),
-        _ => None,
+        _ => env
+            .iter()
+            .find(|(name, _)| *name == k)
+            .map(|(_, v)| v.to_string()),
     })
     .expect("config");
-    let mut state = AppState::new(config, t.db.clone());
+    let mut state = AppState::new(config, db);
     state.store = store.clone();
     let app = strata_server::router::build(state);
     let handle = tokio::spawn(async move {

@@ -6,6 +6,7 @@ mod catalog_store;
 mod http;
 mod http_errors;
 mod http_forms;
+mod http_limits;
 mod migrations;
 mod store_contract;
 mod support;

@@ -2,7 +2,7 @@
 
 use super::list_filters::ListFilters;
 use super::list_table::ListTable;
-use crate::api::workloads::{get_form_choices, list_workloads};
+use crate::api::workloads::{get_teams, list_workloads};
 use crate::components::notice::ErrorNotice;
 use crate::components::pagination::Pagination;
 use crate::domain::listing::WorkloadQuery;
@@ -28,7 +28,7 @@ pub fn WorkloadListPage() -> impl IntoView {
         WorkloadQuery::from_params(&params)
     });
     let page = Resource::new_blocking(move || query.get(), list_workloads);
-    let choices = Resource::new_blocking(|| (), |_| get_form_choices());
+    let teams = Resource::new_blocking(|| (), |_| get_teams());
     view! {
         <Title text="Workloads"/>
         <div class="page-head">
@@ -38,9 +38,9 @@ pub fn WorkloadListPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let q = query.get();
-                match (choices.await, page.await) {
-                    (Ok(choices), Ok(page)) => view! {
-                        <ListFilters query=q.clone() teams=choices.teams/>
+                match (teams.await, page.await) {
+                    (Ok(teams), Ok(page)) => view! {
+                        <ListFilters query=q.clone() teams/>
                         <ListTable query=q.clone() rows=page.rows/>
                         <Pagination query=q total=page.total/>
                     }.into_any(),

@@ -1,0 +1,121 @@
+//! `strata bench`: builds a fresh organization of N workloads in a temporary database on SQLite
+//! and on PostgreSQL, starts a real server on it (pinned to one core when `taskset` exists, the
+//! load generator on another), drives every page and chart route over HTTP at 1 and 10
+//! concurrent clients, and prints one stable table row per (backend, size, route, clients),
+//! then the sizes of the browser bundle. Figures are for people; no test asserts them.
+
+mod bundle;
+mod load;
+mod org;
+mod routes;
+mod server;
+
+use crate::db::Db;
+use app::domain::Principal;
+use app::ports::SharedStore;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+/// What to measure.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Organization sizes to measure, e.g. `[5000]` or `[500, 5000, 20000]`.
+    pub sizes: Vec<usize>,
+    /// A PostgreSQL URL whose role may create databases; without it only SQLite is measured.
+    pub postgres_admin_url: Option<String>,
+    /// Seconds per measurement (after a short warm-up).
+    pub seconds: f64,
+    /// The built browser assets (for the bundle sizes and the pages' stylesheet).
+    pub site_root: PathBuf,
+    /// The `strata` binary to run as the server.
+    pub server_binary: PathBuf,
+}
+
+/// Client counts every route is driven with.
+const CONCURRENCY: [usize; 2] = [1, 10];
+
+/// Runs the whole bench and prints the tables.
+pub async fn run(options: Options) -> Result<(), Failure> {
+    let started = Instant::now();
+    let pinned = server::pin_self_to_cpu(1);
+    println!(
+        "strata bench: sizes {:?}, {} s per measurement, {}",
+        options.sizes,
+        options.seconds,
+        if pinned {
+            "server on CPU 0, load generator on CPU 1"
+        } else {
+            "not pinned (no taskset or one CPU)"
+        }
+    );
+    println!("{}", routes::header());
+    let mut backends = vec![server::Backend::Sqlite];
+    match &options.postgres_admin_url {
+        Some(_) => backends.push(server::Backend::Postgres),
+        None => println!("(no PostgreSQL URL: PostgreSQL is not measured)"),
+    }
+    for &size in &options.sizes {
+        for &backend in &backends {
+            measure(&options, backend, size).await?;
+        }
+    }
+    bundle::print(&options.site_root)?;
+    println!("bench finished in {} s", started.elapsed().as_secs());
+    Ok(())
+}
+
+async fn measure(options: &Options, backend: server::Backend, size: usize) -> Result<(), Failure> {
+    let database =
+        server::TempDatabase::create(backend, options.postgres_admin_url.as_deref()).await?;
+    let seeded_in = {
+        let db = Db::connect(&database.url).await?;
+        db.migrate().await?;
+        let store: SharedStore = Arc::new(db.clone());
+        crate::catalog::load_starter(&store, &Principal::System("strata bench".into())).await?;
+        let at = Instant::now();
+        let org = org::build(&store, org::Size::for_workloads(size)).await?;
+        db.close().await;
+        (at.elapsed(), org)
+    };
+    let (took, org) = seeded_in;
+    eprintln!(
+        "{}: seeded {size} workloads in {:.1} s",
+        backend.name(),
+        took.as_secs_f64()
+    );
+    let running = server::Running::start(options, &database.url).await?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(32)
+        .timeout(Duration::from_secs(30))
+        .build()?;
+    for route in routes::all(&org, size) {
+        for clients in CONCURRENCY {
+            let url = format!("{}{}", running.base, route.path);
+            let measured = load::drive(
+                &client,
+                &url,
+                clients,
+                Duration::from_millis(300),
+                Duration::from_secs_f64(options.seconds),
+            )
+            .await;
+            println!(
+                "{}",
+                routes::row(
+                    backend.name(),
+                    size,
+                    &route,
+                    clients,
+                    &measured,
+                    running.peak_rss_mb()
+                )
+            );
+        }
+    }
+    running.stop().await;
+    database.drop().await;
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! A generated organization for the bench: teams, people and workloads whose attributes are
+//! drawn so that every condition code is both true and false for many workloads. Deterministic
+//! (a fixed seed), so two runs measure the same data.
+
+use app::domain::attribute_fields::ATTRIBUTE_FIELDS;
+use app::domain::workload::{ArtifactRef, WorkloadDraft};
+use app::domain::workload_form::WorkloadForm;
+use app::domain::{Phase, Principal, TeamId, WorkloadId};
+use app::ports::{SharedStore, StoreError};
+
+/// Size of the organization.
+#[derive(Clone, Copy, Debug)]
+pub struct Size {
+    pub workloads: usize,
+    pub teams: usize,
+    pub people_per_team: usize,
+}
+
+impl Size {
+    /// `workloads` workloads in 50 teams of 6 people (fewer teams for small runs).
+    pub fn for_workloads(workloads: usize) -> Self {
+        Size {
+            workloads,
+            teams: (workloads / 10).clamp(1, 50),
+            people_per_team: 6,
+        }
+    }
+}
+
+/// What was created, for the routes to ask about.
+pub struct Org {
+    pub team_ids: Vec<TeamId>,
+    pub workload_ids: Vec<WorkloadId>,
+}
+
+/// A small deterministic generator (xorshift64*): the bench needs spread, not cryptography.
+struct Draw(u64);
+
+impl Draw {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Creates the organization through the store, as the create form would.
+pub async fn build(store: &SharedStore, size: Size) -> Result<Org, StoreError> {
+    let actor = Principal::System("strata bench".into());
+    let mut draw = Draw(0x5eed_5eed_5eed_5eed);
+    let mut team_ids = Vec::new();
+    let mut people = Vec::new();
+    for t in 0..size.teams {
+        team_ids.push(
+            store
+                .create_team(&format!("Team {t:02}"), false, &actor)
+                .await?
+                .id,
+        );
+        for p in 0..size.people_per_team {
+            let email = format!("person{t:02}.{p}@bench.test");
+            people.push(
+                store
+                    .create_user(&format!("Person {t:02}-{p}"), &email, false, &actor)
+                    .await?
+                    .id,
+            );
+        }
+    }
+    let mut workload_ids = Vec::with_capacity(size.workloads);
+    for w in 0..size.workloads {
+        let team = w % size.teams;
+        let member =
+            |i: usize| people[team * size.people_per_team + i % size.people_per_team].clone();
+        let mut form = WorkloadForm::blank();
+        for f in &ATTRIBUTE_FIELDS {
+            let options = (f.options)();
+            form.set_attribute(f.code, options[draw.below(options.len())].0);
+        }
+        // Bought apps run at their vendor; the form would refuse them as self-hosted.
+        if matches!(
+            form.attribute("model_source"),
+            "consumer_app" | "enterprise_app"
+        ) {
+            form.set_attribute("hosting", "provider_managed");
+        }
+        let phase = Phase::ALL[draw.below(Phase::ALL.len())];
+        // A prohibited practice never leaves prototype.
+        if phase != Phase::Prototype && form.attribute("eu_ai_act_class") == "prohibited" {
+            form.set_attribute("eu_ai_act_class", "high_risk");
+        }
+        let attributes = form
+            .checked_attributes()
+            .map_err(|e| StoreError::Other(format!("bench attributes: {}", e.summary())))?;
+        let draft = WorkloadDraft {
+            name: format!(
+                "Workload {w:05} {}",
+                ["assistant", "scorer", "agent", "search"][w % 4]
+            ),
+            description: "Generated for the bench.".into(),
+            team_id: team_ids[team].clone(),
+            primary_owner: member(w),
+            other_owners: vec![member(w + 1)],
+            attributes,
+            model_refs: vec![ArtifactRef {
+                name: "model".into(),
+                version: format!("{}", w % 7),
+                digest: String::new(),
+            }],
+            dataset_refs: vec![],
+            tags: vec![["pilot", "internal", "customer"][w % 3].into()],
+        };
+        workload_ids.push(store.create_workload(&draft, phase, &actor, false).await?);
+    }
+    Ok(Org {
+        team_ids,
+        workload_ids,
+    })
+}

@@ -1,0 +1,45 @@
+//! Bounds on database work, so that one slow request cannot hold the pool: the pool size, how
+//! long a request waits for a connection, and how long a connection's work may run once taken.
+//! PostgreSQL enforces the last with `statement_timeout`; SQLite, whose statements go on running
+//! when the future waiting for them is dropped, gets a progress handler that interrupts the
+//! work once the connection has been held for longer than the limit.
+
+use std::time::{Duration, Instant};
+
+/// Pool size and time bounds (configuration: `STRATA_DB_*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Connections in the pool; `None` picks the backend's default (SQLite 8, PostgreSQL 10).
+    pub pool_size: Option<u32>,
+    /// Longest wait for a free connection before the request is answered "busy".
+    pub acquire_timeout: Duration,
+    /// Longest a statement (PostgreSQL) or a taken connection's work (SQLite) may run.
+    pub statement_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            pool_size: None,
+            acquire_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// SQLite virtual-machine instructions between two looks at the clock (cheap: a few thousand
+/// instructions take microseconds).
+const CHECK_EVERY_OPS: i32 = 10_000;
+
+/// Installs, as a connection is opened or taken from the pool, a progress handler that interrupts its
+/// work after `limit`. Each taking replaces the previous handler with a fresh deadline.
+pub async fn bound_sqlite(
+    conn: &mut sqlx::SqliteConnection,
+    limit: Duration,
+) -> Result<(), sqlx::Error> {
+    let deadline = Instant::now() + limit;
+    conn.lock_handle()
+        .await?
+        .set_progress_handler(CHECK_EVERY_OPS, move || Instant::now() < deadline);
+    Ok(())
+}

@@ -1,0 +1,38 @@
+//! The time limit of page renders and server functions: past it the request is answered 503
+//! ("busy, nothing was changed") as an HTML page or as the encoded error, and its future is
+//! dropped; its database work is bounded separately (`db/limits.rs`), so a dropped request
+//! cannot keep a connection busy either. Routes that legitimately run long (uploads, exports,
+//! chain verification) are mounted outside this layer with their own limit, or run as jobs.
+
+use crate::http_error::error_response;
+use app::error::AppError;
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::Response;
+use std::time::Duration;
+
+/// The configured limit (`STRATA_REQUEST_TIMEOUT_MS`).
+#[derive(Clone, Copy)]
+pub struct RequestTimeout(pub Duration);
+
+/// Answers 503 when the rest of the stack takes longer than the limit.
+pub async fn limit(State(limit): State<RequestTimeout>, req: Request, next: Next) -> Response {
+    let wants_html = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let path = req.uri().path().to_string();
+    match tokio::time::timeout(limit.0, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            tracing::warn!(
+                path,
+                limit_ms = limit.0.as_millis() as u64,
+                "request ran past its time limit"
+            );
+            error_response(&AppError::Unavailable, wants_html, &path)
+        }
+    }
+}

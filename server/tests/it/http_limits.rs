@@ -1,0 +1,115 @@
+//! One slow request cannot take the server down: with the pool held by slow work, pages and
+//! server functions answer 503 within their time limit instead of hanging, the slow work is cut
+//! at the statement limit (SQLite's progress handler, PostgreSQL's statement_timeout), and the
+//! server answers normally again as soon as it is.
+
+use crate::http::{client, start_with};
+use crate::on_both_backends;
+use crate::support::TestDb;
+use app::ports::SharedStore;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use strata_server::db::{Db, DbError, Limits};
+
+/// Work that would run for minutes on each backend.
+fn slow_sql(db: &Db) -> &'static str {
+    match db {
+        Db::Sqlite(_) => {
+            "with recursive c(x) as (select 1 union all select x + 1 from c where x < 2000000000) \
+             select count(*) from c"
+        }
+        Db::Postgres(_) => "select count(*) from pg_sleep(120)",
+    }
+}
+
+async fn run_slow(db: Db) -> Result<(), DbError> {
+    let sql = slow_sql(&db);
+    match &db {
+        Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+    }
+    .map_err(DbError::from)
+}
+
+async fn slow_work_holding_the_pool_does_not_take_pages_down(t: &TestDb) {
+    let limits = Limits {
+        pool_size: Some(2),
+        acquire_timeout: Duration::from_secs(2),
+        statement_timeout: Duration::from_secs(3),
+    };
+    let db = Db::connect_with(&t.url, &limits).await.expect("pool");
+    let store: SharedStore = Arc::new(db.clone());
+    let env = [
+        ("STRATA_REQUEST_TIMEOUT_MS", "500"),
+        ("STRATA_DB_POOL_SIZE", "2"),
+    ];
+    let s = start_with(t, db.clone(), store, &env).await;
+    let c = client();
+    assert_eq!(
+        c.get(format!("{}/", s.base))
+            .send()
+            .await
+            .expect("home")
+            .status()
+            .as_u16(),
+        200
+    );
+
+    let started = Instant::now();
+    let slow: Vec<_> = (0..2).map(|_| tokio::spawn(run_slow(db.clone()))).collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // Every connection is taken: the page and a server function answer 503 at their time limit.
+    let at = Instant::now();
+    let page = c
+        .get(format!("{}/", s.base))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("home");
+    assert_eq!(page.status().as_u16(), 503);
+    assert!(
+        at.elapsed() < Duration::from_secs(2),
+        "answered at the limit: {:?}",
+        at.elapsed()
+    );
+    assert!(page.text().await.expect("body").contains("Strata is busy"));
+    let fetch = c
+        .post(format!("{}/api/phase_counts", s.base))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .expect("fetch");
+    assert_eq!(fetch.status().as_u16(), 503);
+    let err: app::error::AppError = fetch.json().await.expect("the error as JSON");
+    assert_eq!(err, app::error::AppError::Unavailable);
+    assert_eq!(
+        c.get(format!("{}/health", s.base))
+            .send()
+            .await
+            .expect("health")
+            .status()
+            .as_u16(),
+        503,
+        "the health check says the database is unavailable rather than hanging"
+    );
+
+    // The slow work is cut at the statement limit, not left running.
+    for task in slow {
+        let result = task.await.expect("task");
+        assert!(matches!(result, Err(DbError::Busy(_))), "{result:?}");
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "cut after {:?}",
+        started.elapsed()
+    );
+
+    // And the server answers normally again.
+    let page = c.get(format!("{}/", s.base)).send().await.expect("home");
+    assert_eq!(page.status().as_u16(), 200);
+    db.close().await;
+}
+
+on_both_backends!(slow_work_holding_the_pool_does_not_take_pages_down);
