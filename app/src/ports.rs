@@ -137,7 +137,8 @@ pub struct CatalogVersion {
     pub content_hash: String,
     pub source: String,
     pub loaded_at: DateTime<Utc>,
-    pub catalog: Catalog,
+    /// Shared: a version's content never changes, so the store parses it once.
+    pub catalog: Arc<Catalog>,
 }
 
 /// What loading a catalog did.

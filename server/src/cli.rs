@@ -49,6 +49,9 @@ enum Command {
         /// Seconds per measurement.
         #[arg(long, default_value_t = 2.0)]
         seconds: f64,
+        /// Keep the generated databases (to read query plans); their addresses are printed.
+        #[arg(long)]
+        keep: bool,
     },
 }
 
@@ -80,11 +83,13 @@ pub async fn run(args: Vec<String>) -> i32 {
             workloads,
             postgres,
             seconds,
+            keep,
         } => {
             let options = crate::bench::Options {
                 sizes: workloads,
                 postgres_admin_url: postgres,
                 seconds,
+                keep,
                 site_root: config.site_root.clone(),
                 server_binary: match std::env::current_exe() {
                     Ok(p) => p,

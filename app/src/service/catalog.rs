@@ -18,7 +18,7 @@ pub async fn current(store: &dyn Store, _caller: &Principal) -> Result<CatalogVi
         content_hash: v.content_hash,
         loaded_at: v.loaded_at,
         source: v.source,
-        controls: v.catalog.controls,
-        pull_forward: v.catalog.pull_forward,
+        controls: v.catalog.controls.clone(),
+        pull_forward: v.catalog.pull_forward.clone(),
     })
 }

@@ -1,18 +1,17 @@
 //! Sizes of the browser bundle as served: each file raw and gzip-compressed.
 
 use super::Failure;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-fn gzip_size(bytes: &[u8]) -> Result<usize, Failure> {
-    let mut child = Command::new("gzip")
-        .args(["-9", "-c"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()?;
-    child.stdin.take().ok_or("gzip stdin")?.write_all(bytes)?;
-    Ok(child.wait_with_output()?.stdout.len())
+/// Size of the file gzip-compressed at level 9 (gzip reads the file itself: a pipe both ways
+/// would deadlock on a large file).
+fn gzip_size(path: &Path) -> Result<usize, Failure> {
+    let out = Command::new("gzip").args(["-9", "-c"]).arg(path).output()?;
+    if !out.status.success() {
+        return Err(format!("gzip {} failed", path.display()).into());
+    }
+    Ok(out.stdout.len())
 }
 
 /// Prints the bundle table.
@@ -25,12 +24,7 @@ pub fn print(site_root: &Path) -> Result<(), Failure> {
     for file in ["strata.js", "strata.wasm", "strata.css"] {
         let path = site_root.join("pkg").join(file);
         match std::fs::read(&path) {
-            Ok(bytes) => println!(
-                "{:<12} {:>12} {:>12}",
-                file,
-                bytes.len(),
-                gzip_size(&bytes)?
-            ),
+            Ok(bytes) => println!("{:<12} {:>12} {:>12}", file, bytes.len(), gzip_size(&path)?),
             Err(_) => println!("{:<12} {:>12} {:>12}", file, "missing", "-"),
         }
     }

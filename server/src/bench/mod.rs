@@ -32,6 +32,8 @@ pub struct Options {
     pub site_root: PathBuf,
     /// The `strata` binary to run as the server.
     pub server_binary: PathBuf,
+    /// Keep the generated databases (and print where they are), e.g. to read query plans.
+    pub keep: bool,
 }
 
 /// Client counts every route is driven with.
@@ -116,6 +118,14 @@ async fn measure(options: &Options, backend: server::Backend, size: usize) -> Re
         }
     }
     running.stop().await;
-    database.drop().await;
+    if options.keep {
+        eprintln!(
+            "{}: kept the database at {}",
+            backend.name(),
+            crate::config::redact_url(&database.url)
+        );
+    } else {
+        database.drop().await;
+    }
     Ok(())
 }

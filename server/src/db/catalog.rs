@@ -1,9 +1,7 @@
 //! Catalog versions and requirements, for both backends.
 
 use super::errors::DbResult;
-use super::requirements::{
-    current_catalog_in, parse_phase, parse_stored, rewrite_all_requirements,
-};
+use super::requirements::{catalog_of, current_catalog_in, parse_phase, rewrite_all_requirements};
 use super::rows::{instant, to_json};
 use super::write_tx::{with_tx, Change, Scope};
 use super::{new_id, now_micros, with_pool, Db};
@@ -21,7 +19,6 @@ struct VersionRow {
     content_hash: String,
     source: String,
     loaded_at: i64,
-    content: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -92,22 +89,31 @@ async fn load(
 async fn current(db: &Db) -> DbResult<Option<CatalogVersion>> {
     let row: Option<VersionRow> = with_pool!(db, pool => {
         sqlx::query_as(
-            "select id, content_hash, source, loaded_at, content from catalog_versions \
+            "select id, content_hash, source, loaded_at from catalog_versions \
              order by seq desc limit 1",
         )
         .fetch_optional(pool)
         .await?
     });
-    row.map(|r| {
-        Ok(CatalogVersion {
-            id: CatalogVersionId(r.id),
-            content_hash: r.content_hash,
-            source: r.source,
-            loaded_at: instant(r.loaded_at)?,
-            catalog: parse_stored(&r.content)?,
-        })
+    let Some(r) = row else { return Ok(None) };
+    let id = CatalogVersionId(r.id);
+    let catalog = catalog_of(&id, || async {
+        let content: String = with_pool!(db, pool => {
+            sqlx::query_scalar("select content from catalog_versions where id = $1")
+                .bind(id.as_str())
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(content)
     })
-    .transpose()
+    .await?;
+    Ok(Some(CatalogVersion {
+        id,
+        content_hash: r.content_hash,
+        source: r.source,
+        loaded_at: instant(r.loaded_at)?,
+        catalog,
+    }))
 }
 
 async fn requirements(db: &Db, workload: &WorkloadId) -> DbResult<Vec<RequirementRecord>> {

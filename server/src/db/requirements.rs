@@ -7,13 +7,40 @@ use app::domain::applicability::evaluate;
 use app::domain::catalog::Catalog;
 use app::domain::{Attributes, CatalogVersionId, Phase};
 use sqlx::QueryBuilder;
+use std::sync::{Arc, Mutex};
 
 /// Rows per multi-row insert (8 parameters each; well under both backends' limits).
 const CHUNK: usize = 50;
 
 /// Reads a stored catalog (JSON written by this server).
-pub fn parse_stored(content: &str) -> DbResult<Catalog> {
+fn parse_stored(content: &str) -> DbResult<Catalog> {
     serde_json::from_str(content).map_err(|e| DbError::corrupt("catalog", e))
+}
+
+/// The parsed content of the catalog version read last. A version's content never changes, so
+/// the id read from the database each time decides whether it can be reused: nothing here is
+/// needed by the next request, and several servers sharing a database stay correct.
+static PARSED: Mutex<Option<(CatalogVersionId, Arc<Catalog>)>> = Mutex::new(None);
+
+/// The catalog of version `id`, parsed once; `content` reads its JSON when it is not cached.
+pub async fn catalog_of<F, Fut>(id: &CatalogVersionId, content: F) -> DbResult<Arc<Catalog>>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = DbResult<String>>,
+{
+    let cached = PARSED.lock().ok().and_then(|p| {
+        p.as_ref()
+            .filter(|(at, _)| at == id)
+            .map(|(_, c)| c.clone())
+    });
+    if let Some(catalog) = cached {
+        return Ok(catalog);
+    }
+    let catalog = Arc::new(parse_stored(&content().await?)?);
+    if let Ok(mut p) = PARSED.lock() {
+        *p = Some((id.clone(), catalog.clone()));
+    }
+    Ok(catalog)
 }
 
 /// Reads a stored phase code.
@@ -58,14 +85,29 @@ pub async fn write_requirements(
 }
 
 /// The newest catalog version (id and content), read inside the transaction.
-pub async fn current_catalog_in(tx: &mut WriteTx) -> DbResult<Option<(CatalogVersionId, Catalog)>> {
-    let row: Option<(String, String)> = with_tx!(tx, conn => {
-        sqlx::query_as("select id, content from catalog_versions order by seq desc limit 1")
+pub async fn current_catalog_in(
+    tx: &mut WriteTx,
+) -> DbResult<Option<(CatalogVersionId, Arc<Catalog>)>> {
+    let id: Option<String> = with_tx!(tx, conn => {
+        sqlx::query_scalar("select id from catalog_versions order by seq desc limit 1")
             .fetch_optional(&mut *conn)
             .await?
     });
-    row.map(|(id, content)| Ok((CatalogVersionId(id), parse_stored(&content)?)))
-        .transpose()
+    let Some(id) = id.map(CatalogVersionId) else {
+        return Ok(None);
+    };
+    let key = id.as_str().to_string();
+    let catalog = catalog_of(&id, move || async move {
+        let content: String = with_tx!(tx, conn => {
+            sqlx::query_scalar("select content from catalog_versions where id = $1")
+                .bind(key.as_str())
+                .fetch_one(&mut *conn)
+                .await?
+        });
+        Ok(content)
+    })
+    .await?;
+    Ok(Some((id, catalog)))
 }
 
 /// Rewrites the requirements of every current workload; returns how many.

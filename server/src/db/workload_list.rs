@@ -11,17 +11,17 @@ use app::dto::{PhaseCount, WorkloadPage, WorkloadRow};
 use sqlx::QueryBuilder;
 use std::collections::BTreeMap;
 
+/// `order by` of the page query: the sort key, then name and id so that pages are stable.
+/// Every key but the team's is a column of `v` with an index in that order.
 fn order_by(sort: SortKey, descending: bool) -> String {
-    let column = match sort {
-        SortKey::Name => "v.name_key",
+    let dir = if descending { "desc" } else { "asc" };
+    let key = match sort {
+        SortKey::Name => return format!("v.name_key {dir}, v.workload_id {dir}"),
         SortKey::Team => "lower(t.name)",
-        SortKey::Phase => {
-            "case v.phase when 'prototype' then 0 when 'production' then 1 else 2 end"
-        }
+        SortKey::Phase => "v.phase_rank",
         SortKey::Updated => "v.valid_from",
     };
-    let dir = if descending { "desc" } else { "asc" };
-    format!("{column} {dir}, v.name_key asc, v.workload_id asc")
+    format!("{key} {dir}, v.name_key asc, v.workload_id asc")
 }
 
 /// Escapes LIKE wildcards so a search for `50%` finds the text `50%`.
@@ -84,9 +84,10 @@ impl Filters {
             q.push(" and v.phase = ").push_bind(p);
         }
         if let Some(layer) = self.gap {
+            // Read by layer (`requirements_open_by_layer`), not probed once per workload.
             q.push(
-                " and exists (select 1 from requirements r where r.workload_id = v.workload_id \
-                 and r.required = 1 and r.layer = ",
+                " and v.workload_id in (select r.workload_id from requirements r \
+                 where r.required = 1 and r.layer = ",
             )
             .push_bind(layer)
             .push(")");
@@ -99,19 +100,45 @@ pub async fn list(db: &Db, query: &WorkloadQuery) -> DbResult<WorkloadPage> {
     let order = order_by(query.sort, query.descending);
     let limit = i64::from(query.per_page);
     let offset = i64::try_from(query.offset()).unwrap_or(i64::MAX);
+    let team_join = if query.sort == SortKey::Team {
+        " join teams t on t.id = v.team_id"
+    } else {
+        ""
+    };
     let (rows, total, tags): (Vec<ListRow>, i64, Vec<(String, i64, String)>) = with_pool!(db, pool => {
-        let mut q = QueryBuilder::new(
-            "select v.workload_id, v.revision, v.name, t.name as team_name, v.phase, \
-             u.name as owner_name, v.valid_from from workload_versions v \
-             join teams t on t.id = v.team_id join users u on u.id = v.primary_owner",
-        );
-        filters.push(&mut q);
-        q.push(format!(" order by {order} limit ")).push_bind(limit).push(" offset ").push_bind(offset);
-        let rows: Vec<ListRow> = q.build_query_as().fetch_all(pool).await?;
         // Teams and owners always exist (foreign keys), so the count needs no join.
         let mut q = QueryBuilder::new("select count(*) from workload_versions v");
         filters.push(&mut q);
         let total: i64 = q.build_query_scalar().fetch_one(pool).await?;
+        // The page's ids first, from the filters and the sort key alone (an index in order,
+        // stopping after the page), then the names for those ids only: a far page does not
+        // join every row it skips.
+        let ids: Vec<String> = if offset >= total {
+            Vec::new()
+        } else {
+            let mut q = QueryBuilder::new(format!("select v.workload_id from workload_versions v{team_join}"));
+            filters.push(&mut q);
+            q.push(format!(" order by {order} limit ")).push_bind(limit).push(" offset ").push_bind(offset);
+            q.build_query_scalar().fetch_all(pool).await?
+        };
+        let rows: Vec<ListRow> = if ids.is_empty() {
+            Vec::new()
+        } else {
+            let mut q = QueryBuilder::new(
+                "select v.workload_id, v.revision, v.name, t.name as team_name, v.phase, \
+                 u.name as owner_name, v.valid_from from workload_versions v \
+                 join teams t on t.id = v.team_id join users u on u.id = v.primary_owner \
+                 where v.valid_to is null and v.workload_id in (",
+            );
+            let mut list = q.separated(", ");
+            for id in &ids {
+                list.push_bind(id.as_str());
+            }
+            list.push_unseparated(")");
+            let mut found: Vec<ListRow> = q.build_query_as().fetch_all(pool).await?;
+            found.sort_by_key(|r| ids.iter().position(|id| *id == r.workload_id));
+            found
+        };
         let tags = if rows.is_empty() {
             Vec::new()
         } else {

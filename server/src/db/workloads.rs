@@ -30,6 +30,14 @@ struct NewVersion<'a> {
     draft: &'a WorkloadDraft,
 }
 
+/// The stored rank of a phase (its order), which the list sorts by.
+fn phase_rank(p: Phase) -> i64 {
+    Phase::ALL
+        .iter()
+        .position(|x| *x == p)
+        .map_or(0, |i| i as i64)
+}
+
 /// Writes a version with its owners and tags.
 async fn insert_version(tx: &mut WriteTx, v: NewVersion<'_>) -> DbResult<()> {
     let d = v.draft;
@@ -44,9 +52,9 @@ async fn insert_version(tx: &mut WriteTx, v: NewVersion<'_>) -> DbResult<()> {
     with_tx!(tx, conn => {
         sqlx::query(
             "insert into workload_versions (workload_id, revision, valid_from, valid_to, \
-             changed_by, change_kind, name, description, team_id, phase, primary_owner, \
-             attributes, model_refs, dataset_refs, name_key) \
-             values ($1, $2, $3, null, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             changed_by, change_kind, name, description, team_id, phase, phase_rank, \
+             primary_owner, attributes, model_refs, dataset_refs, name_key) \
+             values ($1, $2, $3, null, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(v.id)
         .bind(v.revision)
@@ -57,6 +65,7 @@ async fn insert_version(tx: &mut WriteTx, v: NewVersion<'_>) -> DbResult<()> {
         .bind(&d.description)
         .bind(d.team_id.as_str())
         .bind(v.phase.code())
+        .bind(phase_rank(v.phase))
         .bind(d.primary_owner.as_str())
         .bind(&attributes)
         .bind(&model_refs)

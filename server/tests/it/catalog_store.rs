@@ -89,7 +89,7 @@ async fn a_catalog_version_is_recorded_only_when_its_content_changes(t: &TestDb)
         (current.id, current.source.as_str()),
         (next.version_id, "test")
     );
-    assert_eq!(current.catalog, changed);
+    assert_eq!(*current.catalog, changed);
 }
 
 async fn requirements_equal_the_rules_for_every_demo_workload(t: &TestDb) {
