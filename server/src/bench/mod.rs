@@ -79,6 +79,18 @@ async fn measure(options: &Options, backend: server::Backend, size: usize) -> Re
         crate::catalog::load_starter(&store, &Principal::System("strata bench".into())).await?;
         let at = Instant::now();
         let org = org::build(&store, org::Size::for_workloads(size)).await?;
+        // What a database in use has: the statistics (and, on PostgreSQL, the visibility map)
+        // that autovacuum or `PRAGMA optimize` keep after a bulk of writes.
+        match &db {
+            Db::Sqlite(p) => sqlx::query("analyze").execute(p).await.map(|_| ())?,
+            Db::Postgres(p) => sqlx::query(
+                "vacuum analyze workload_versions, workload_owners, workload_tags, requirements, \
+                 workloads, teams, users",
+            )
+            .execute(p)
+            .await
+            .map(|_| ())?,
+        }
         db.close().await;
         (at.elapsed(), org)
     };
