@@ -58,6 +58,13 @@ pub async fn write_requirements(
     phase: Phase,
 ) -> DbResult<()> {
     let rows = evaluate(attributes, catalog);
+    let mut open_layers: Vec<_> = rows
+        .iter()
+        .filter(|d| d.required_at(phase))
+        .map(|d| d.layer)
+        .collect();
+    open_layers.sort();
+    open_layers.dedup();
     with_tx!(tx, conn => {
         sqlx::query("delete from requirements where workload_id = $1")
             .bind(workload_id)
@@ -77,6 +84,18 @@ pub async fn write_requirements(
                     .push_bind(i64::from(d.required_at(phase)))
                     .push_bind(d.effective_min_phase.code())
                     .push_bind(&d.reason);
+            });
+            insert.build().execute(&mut *conn).await?;
+        }
+        // The layers with open requirements (until attestations exist: every required one).
+        sqlx::query("delete from workload_open_layers where workload_id = $1")
+            .bind(workload_id)
+            .execute(&mut *conn)
+            .await?;
+        if !open_layers.is_empty() {
+            let mut insert = QueryBuilder::new("insert into workload_open_layers (workload_id, layer) ");
+            insert.push_values(&open_layers, |mut row, layer| {
+                row.push_bind(workload_id).push_bind(layer.code());
             });
             insert.build().execute(&mut *conn).await?;
         }

@@ -66,6 +66,12 @@ impl Filters {
         }
     }
 
+    /// The layer, when "open gaps in layer" is the only filter.
+    fn gap_only(&self) -> Option<&'static str> {
+        let others = self.pattern.is_some() || self.team.is_some() || self.phase.is_some();
+        self.gap.filter(|_| !others)
+    }
+
     /// ` where …` over `workload_versions v`.
     fn push<'a, DB: sqlx::Database>(&'a self, q: &mut QueryBuilder<'a, DB>)
     where
@@ -84,11 +90,11 @@ impl Filters {
             q.push(" and v.phase = ").push_bind(p);
         }
         if let Some(layer) = self.gap {
-            // One probe of `requirements_open` per workload: the page query reads workloads in
-            // its sort order and stops after the page (plans checked on both backends).
+            // One primary-key probe per workload: the page query reads workloads in its sort
+            // order and stops after the page (plans checked on both backends).
             q.push(
-                " and exists (select 1 from requirements r where r.workload_id = v.workload_id \
-                 and r.required = 1 and r.layer = ",
+                " and exists (select 1 from workload_open_layers g \
+                 where g.workload_id = v.workload_id and g.layer = ",
             )
             .push_bind(layer)
             .push(")");
@@ -107,10 +113,21 @@ pub async fn list(db: &Db, query: &WorkloadQuery) -> DbResult<WorkloadPage> {
         ""
     };
     let (rows, total, tags): (Vec<ListRow>, i64, Vec<(String, i64, String)>) = with_pool!(db, pool => {
-        // Teams and owners always exist (foreign keys), so the count needs no join.
-        let mut q = QueryBuilder::new("select count(*) from workload_versions v");
-        filters.push(&mut q);
-        let total: i64 = q.build_query_scalar().fetch_one(pool).await?;
+        let total: i64 = match filters.gap_only() {
+            // Every row of `workload_open_layers` belongs to a current workload: an index range.
+            Some(layer) => {
+                sqlx::query_scalar("select count(*) from workload_open_layers where layer = $1")
+                    .bind(layer)
+                    .fetch_one(pool)
+                    .await?
+            }
+            // Teams and owners always exist (foreign keys), so the count needs no join.
+            None => {
+                let mut q = QueryBuilder::new("select count(*) from workload_versions v");
+                filters.push(&mut q);
+                q.build_query_scalar().fetch_one(pool).await?
+            }
+        };
         // The page's ids first, from the filters and the sort key alone (an index in order,
         // stopping after the page), then the names for those ids only: a far page does not
         // join every row it skips.

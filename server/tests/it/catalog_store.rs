@@ -151,6 +151,57 @@ async fn promotion_grows_the_required_set_and_edits_rewrite_it(t: &TestDb) {
     assert_materialized(&s).await;
 }
 
+/// The gap filter, alone (counted from the open-layers table) and with a phase (probed per
+/// workload), finds exactly the workloads whose requirement rows have a required one in the layer.
+async fn assert_open_layers_follow_requirements(s: &SharedStore) {
+    let all = s
+        .list_workloads(&WorkloadQuery {
+            per_page: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("list")
+        .rows;
+    let mut open = Vec::new();
+    for w in &all {
+        let layers: Vec<Layer> = s
+            .requirements(&w.id)
+            .await
+            .expect("requirements")
+            .iter()
+            .filter(|r| r.required)
+            .map(|r| r.layer)
+            .collect();
+        open.push((w.phase, layers));
+    }
+    for layer in Layer::ALL {
+        let query = WorkloadQuery {
+            gap_layer: Some(*layer),
+            per_page: 100,
+            ..Default::default()
+        };
+        let expected = open.iter().filter(|(_, ls)| ls.contains(layer)).count() as u64;
+        let page = s.list_workloads(&query).await.expect("list");
+        assert_eq!(
+            (page.total, page.rows.len() as u64),
+            (expected, expected),
+            "{layer}"
+        );
+        for phase in Phase::ALL {
+            let with_phase = WorkloadQuery {
+                phase: Some(*phase),
+                ..query.clone()
+            };
+            let expected = open
+                .iter()
+                .filter(|(p, ls)| p == phase && ls.contains(layer))
+                .count() as u64;
+            let total = s.list_workloads(&with_phase).await.expect("list").total;
+            assert_eq!(total, expected, "{layer} in {phase}");
+        }
+    }
+}
+
 async fn the_list_filters_by_layer_gap_and_counts_by_team(t: &TestDb) {
     let s = store(t);
     load_starter(&s, &by("x")).await.expect("load");
@@ -184,6 +235,21 @@ async fn the_list_filters_by_layer_gap_and_counts_by_team(t: &TestDb) {
         listed.total, 0,
         "Meeting emotion monitor has no application gap"
     );
+    assert_open_layers_follow_requirements(&s).await;
+    // A promotion rewrites the requirements, and the open layers with them.
+    let prototype = s
+        .list_workloads(&WorkloadQuery {
+            phase: Some(Phase::Prototype),
+            ..Default::default()
+        })
+        .await
+        .expect("list")
+        .rows
+        .remove(0);
+    s.change_phase(&prototype.id, 1, Phase::Production, &by("x"))
+        .await
+        .expect("promote");
+    assert_open_layers_follow_requirements(&s).await;
     let counts = s.count_by_team_and_phase().await.expect("counts");
     assert_eq!(counts.iter().map(|(_, _, n)| n).sum::<u64>(), 30);
     assert!(counts
