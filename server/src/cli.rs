@@ -2,7 +2,7 @@
 //! every subcommand has `--help`.
 
 use crate::config::{redact_url, Config};
-use crate::db::Db;
+use crate::db::{Db, Limits};
 use crate::state::AppState;
 use app::domain::Principal;
 use app::ports::SharedStore;
@@ -122,7 +122,9 @@ fn init_tracing(filter: &str) {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }
 
-async fn connect(config: &Config) -> Result<Db, Failure> {
+/// Connects with `limits`: the configured ones for serving, `Limits::for_tasks()` for tasks
+/// whose transactions rewrite every workload.
+async fn connect(config: &Config, limits: &Limits) -> Result<Db, Failure> {
     if config.uses_data_dir {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
             format!(
@@ -131,7 +133,7 @@ async fn connect(config: &Config) -> Result<Db, Failure> {
             )
         })?;
     }
-    Db::connect_with(&config.database_url, &config.db_limits)
+    Db::connect_with(&config.database_url, limits)
         .await
         .map_err(|e| {
             format!(
@@ -143,7 +145,7 @@ async fn connect(config: &Config) -> Result<Db, Failure> {
 }
 
 async fn migrate(config: &Config) -> Result<Db, Failure> {
-    let db = connect(config).await?;
+    let db = connect(config, &Limits::for_tasks()).await?;
     db.migrate().await?;
     println!(
         "database is up to date ({})",
@@ -168,7 +170,7 @@ async fn load_catalog(db: &Db) -> Result<(), Failure> {
 }
 
 async fn demo(config: &Config, only_if_empty: bool) -> Result<(), Failure> {
-    let db = connect(config).await?;
+    let db = connect(config, &Limits::for_tasks()).await?;
     let store: SharedStore = Arc::new(db.clone());
     if only_if_empty && !store.is_empty().await? {
         println!("demo: the database already has data; nothing seeded");
@@ -184,7 +186,7 @@ async fn demo(config: &Config, only_if_empty: bool) -> Result<(), Failure> {
 }
 
 async fn remove_demo(config: &Config) -> Result<(), Failure> {
-    let db = connect(config).await?;
+    let db = connect(config, &Limits::for_tasks()).await?;
     let gone = db_store(&db).remove_demo(&cli_principal("demo")).await?;
     println!("demo: removed {gone} demo workloads and the demo teams and people no one else uses");
     Ok(())
@@ -192,7 +194,7 @@ async fn remove_demo(config: &Config) -> Result<(), Failure> {
 
 /// Rewrites every workload's requirements from the current catalog, and says how long it took.
 async fn rematerialize(config: &Config) -> Result<(), Failure> {
-    let db = connect(config).await?;
+    let db = connect(config, &Limits::for_tasks()).await?;
     let started = std::time::Instant::now();
     let n = db_store(&db)
         .rematerialize_all(&cli_principal("rematerialize"))
@@ -209,8 +211,11 @@ fn db_store(db: &Db) -> SharedStore {
 }
 
 async fn serve(config: Config) -> Result<(), Failure> {
-    let db = connect(&config).await?;
-    load_catalog(&db).await?;
+    // Loading a changed catalog rewrites every workload's requirements: a task, not a request.
+    let tasks = connect(&config, &Limits::for_tasks()).await?;
+    load_catalog(&tasks).await?;
+    tasks.close().await;
+    let db = connect(&config, &config.db_limits).await?;
     let addr = config.addr;
     let public = config.public_url.clone();
     let sweeper = crate::sessions::spawn_sweeper(&db);

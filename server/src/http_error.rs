@@ -41,12 +41,7 @@ pub async fn html_for_failed_forms(req: Request, next: Next) -> Response {
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|a| a.contains("text/html"));
-    let back = req
-        .headers()
-        .get(header::REFERER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(same_site_path)
-        .unwrap_or_else(|| "/".into());
+    let back = back_link(req.headers());
     let res = next.run(req).await;
     if !wants_html || res.status().as_u16() < 400 {
         return res;
@@ -64,6 +59,15 @@ pub async fn html_for_failed_forms(req: Request, next: Next) -> Response {
                 .to_string()
         });
     error_page(status, &message, &back)
+}
+
+/// The page to go back to: the Referer's path, or the home page.
+pub fn back_link(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(same_site_path)
+        .unwrap_or_else(|| "/".into())
 }
 
 /// The path of a Referer, so that "back" never leaves the site.

@@ -4,7 +4,7 @@
 //! cannot keep a connection busy either. Routes that legitimately run long (uploads, exports,
 //! chain verification) are mounted outside this layer with their own limit, or run as jobs.
 
-use crate::http_error::error_response;
+use crate::http_error::{back_link, error_response};
 use app::error::AppError;
 use axum::extract::{Request, State};
 use axum::http::header;
@@ -24,6 +24,7 @@ pub async fn limit(State(limit): State<RequestTimeout>, req: Request, next: Next
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
     let path = req.uri().path().to_string();
+    let back = back_link(req.headers());
     match tokio::time::timeout(limit.0, next.run(req)).await {
         Ok(res) => res,
         Err(_) => {
@@ -32,7 +33,7 @@ pub async fn limit(State(limit): State<RequestTimeout>, req: Request, next: Next
                 limit_ms = limit.0.as_millis() as u64,
                 "request ran past its time limit"
             );
-            error_response(&AppError::Unavailable, wants_html, &path)
+            error_response(&AppError::Unavailable, wants_html, &back)
         }
     }
 }

@@ -42,7 +42,8 @@ const CONCURRENCY: [usize; 2] = [1, 10];
 /// Runs the whole bench and prints the tables.
 pub async fn run(options: Options) -> Result<(), Failure> {
     let started = Instant::now();
-    let pinned = server::pin_self_to_cpu(1);
+    // Decided before this process is pinned (pinning narrows what it sees to one CPU).
+    let pinned = server::can_pin() && server::pin_self_to_cpu(1);
     println!(
         "strata bench: sizes {:?}, {} s per measurement, {}",
         options.sizes,
@@ -61,7 +62,7 @@ pub async fn run(options: Options) -> Result<(), Failure> {
     }
     for &size in &options.sizes {
         for &backend in &backends {
-            measure(&options, backend, size).await?;
+            measure(&options, backend, size, pinned).await?;
         }
     }
     bundle::print(&options.site_root)?;
@@ -69,11 +70,37 @@ pub async fn run(options: Options) -> Result<(), Failure> {
     Ok(())
 }
 
-async fn measure(options: &Options, backend: server::Backend, size: usize) -> Result<(), Failure> {
+async fn measure(
+    options: &Options,
+    backend: server::Backend,
+    size: usize,
+    pinned: bool,
+) -> Result<(), Failure> {
     let database =
         server::TempDatabase::create(backend, options.postgres_admin_url.as_deref()).await?;
+    let result = measure_on(options, backend, size, pinned, &database.url).await;
+    if options.keep {
+        eprintln!(
+            "{}: kept the database at {}",
+            backend.name(),
+            crate::config::redact_url(&database.url)
+        );
+    } else {
+        // Also when the measurement failed: no bench database is left behind.
+        database.drop().await;
+    }
+    result
+}
+
+async fn measure_on(
+    options: &Options,
+    backend: server::Backend,
+    size: usize,
+    pinned: bool,
+    database_url: &str,
+) -> Result<(), Failure> {
     let seeded_in = {
-        let db = Db::connect(&database.url).await?;
+        let db = Db::connect_with(database_url, &crate::db::Limits::for_tasks()).await?;
         db.migrate().await?;
         let store: SharedStore = Arc::new(db.clone());
         crate::catalog::load_starter(&store, &Principal::System("strata bench".into())).await?;
@@ -100,7 +127,7 @@ async fn measure(options: &Options, backend: server::Backend, size: usize) -> Re
         backend.name(),
         took.as_secs_f64()
     );
-    let running = server::Running::start(options, &database.url).await?;
+    let running = server::Running::start(options, database_url, pinned).await?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(32)
         .timeout(Duration::from_secs(30))
@@ -130,14 +157,5 @@ async fn measure(options: &Options, backend: server::Backend, size: usize) -> Re
         }
     }
     running.stop().await;
-    if options.keep {
-        eprintln!(
-            "{}: kept the database at {}",
-            backend.name(),
-            crate::config::redact_url(&database.url)
-        );
-    } else {
-        database.drop().await;
-    }
     Ok(())
 }

@@ -111,20 +111,23 @@ fn cpus() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// True when the server and the load generator can each have a CPU of their own.
+pub fn can_pin() -> bool {
+    cpus() > 1 && has_taskset()
+}
+
 /// Pins this process (all its threads) to `cpu`; false when that cannot be done.
 pub fn pin_self_to_cpu(cpu: usize) -> bool {
-    cpus() > cpu
-        && has_taskset()
-        && std::process::Command::new("taskset")
-            .args([
-                "-a",
-                "-cp",
-                &cpu.to_string(),
-                &std::process::id().to_string(),
-            ])
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
+    std::process::Command::new("taskset")
+        .args([
+            "-a",
+            "-cp",
+            &cpu.to_string(),
+            &std::process::id().to_string(),
+        ])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// `strata serve` running on a temporary database.
@@ -134,11 +137,16 @@ pub struct Running {
 }
 
 impl Running {
-    pub async fn start(options: &Options, database_url: &str) -> Result<Self, Failure> {
+    /// Starts the server, on CPU 0 when `pinned` (the load generator then runs on CPU 1).
+    pub async fn start(
+        options: &Options,
+        database_url: &str,
+        pinned: bool,
+    ) -> Result<Self, Failure> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
-        let mut command = if cpus() > 1 && has_taskset() {
+        let mut command = if pinned {
             let mut c = Command::new("taskset");
             c.args(["-c", "0"]).arg(&options.server_binary);
             c

@@ -70,9 +70,12 @@ impl From<sqlx::Error> for DbError {
             };
         };
         // SQLITE_INTERRUPT (our progress handler) and PostgreSQL's query_canceled
-        // (statement_timeout): the work ran past its limit.
-        if matches!(db.code().as_deref(), Some("9") | Some("57014")) {
-            return DbError::Busy("the work ran past its time limit");
+        // (statement_timeout): the work ran past its limit. SQLITE_BUSY (5, and 517 for a
+        // snapshot): the write lock did not come free within the busy timeout.
+        match db.code().as_deref() {
+            Some("9") | Some("57014") => return DbError::Busy("the work ran past its time limit"),
+            Some("5") | Some("517") => return DbError::Busy("the database stayed locked"),
+            _ => {}
         }
         if db.is_foreign_key_violation() {
             let name = db.constraint().unwrap_or("foreign key").to_string();

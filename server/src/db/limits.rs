@@ -4,6 +4,8 @@
 //! when the future waiting for them is dropped, gets a progress handler that interrupts the
 //! work once the connection has been held for longer than the limit.
 
+use std::collections::HashSet;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Pool size and time bounds (configuration: `STRATA_DB_*`).
@@ -15,6 +17,18 @@ pub struct Limits {
     pub acquire_timeout: Duration,
     /// Longest a statement (PostgreSQL) or a taken connection's work (SQLite) may run.
     pub statement_timeout: Duration,
+}
+
+impl Limits {
+    /// For command-line tasks (migrate, catalog loads, rematerialize, demo, bench seeding):
+    /// their transactions legitimately rewrite every workload, so they get minutes, not seconds.
+    pub fn for_tasks() -> Self {
+        Limits {
+            pool_size: None,
+            acquire_timeout: Duration::from_secs(60),
+            statement_timeout: Duration::from_secs(30 * 60),
+        }
+    }
 }
 
 impl Default for Limits {
@@ -31,15 +45,43 @@ impl Default for Limits {
 /// instructions take microseconds).
 const CHECK_EVERY_OPS: i32 = 10_000;
 
-/// Installs, as a connection is opened or taken from the pool, a progress handler that interrupts its
-/// work after `limit`. Each taking replaces the previous handler with a fresh deadline.
+/// Connections whose work was interrupted, by the address of their SQLite handle. SQLite rolls
+/// back an interrupted transaction itself, which leaves sqlx's idea of the connection's
+/// transaction out of step; such a connection is closed when it goes back to the pool.
+static INTERRUPTED: Mutex<Option<HashSet<usize>>> = Mutex::new(None);
+
+fn key(handle: &mut sqlx::sqlite::LockedSqliteHandle<'_>) -> usize {
+    handle.as_raw_handle().as_ptr() as usize
+}
+
+/// Installs, as a connection is opened or taken from the pool, a progress handler that interrupts
+/// its work after `limit`. Each taking replaces the previous handler with a fresh deadline.
 pub async fn bound_sqlite(
     conn: &mut sqlx::SqliteConnection,
     limit: Duration,
 ) -> Result<(), sqlx::Error> {
     let deadline = Instant::now() + limit;
-    conn.lock_handle()
-        .await?
-        .set_progress_handler(CHECK_EVERY_OPS, move || Instant::now() < deadline);
+    let mut handle = conn.lock_handle().await?;
+    let connection = key(&mut handle);
+    handle.set_progress_handler(CHECK_EVERY_OPS, move || {
+        let in_time = Instant::now() < deadline;
+        if !in_time {
+            if let Ok(mut set) = INTERRUPTED.lock() {
+                set.get_or_insert_with(HashSet::new).insert(connection);
+            }
+        }
+        in_time
+    });
     Ok(())
+}
+
+/// Whether a connection going back to the pool may be kept: not when its work was interrupted.
+pub async fn keep_sqlite(conn: &mut sqlx::SqliteConnection) -> Result<bool, sqlx::Error> {
+    let mut handle = conn.lock_handle().await?;
+    let connection = key(&mut handle);
+    let interrupted = INTERRUPTED
+        .lock()
+        .map(|mut set| set.get_or_insert_with(HashSet::new).remove(&connection))
+        .unwrap_or(true);
+    Ok(!interrupted)
 }

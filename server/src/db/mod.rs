@@ -58,9 +58,8 @@ impl Db {
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .foreign_keys(true)
-                .busy_timeout(limits.statement_timeout.min(Duration::from_secs(10)))
-                // Lets the query planner keep its statistics current (sqlite.org/lang_analyze).
-                .optimize_on_close(true, None);
+                // Waiting for the write lock leaves most of the work's time limit to the work.
+                .busy_timeout((limits.statement_timeout / 2).min(Duration::from_secs(10)));
             let statement_timeout = limits.statement_timeout;
             let pool = SqlitePoolOptions::new()
                 .max_connections(limits.pool_size.unwrap_or(8))
@@ -81,6 +80,7 @@ impl Db {
                         Ok(true)
                     })
                 })
+                .after_release(|conn, _| Box::pin(limits::keep_sqlite(conn)))
                 .connect_with(options)
                 .await?;
             Ok(Db::Sqlite(pool))

@@ -22,11 +22,32 @@ fn slow_sql(db: &Db) -> &'static str {
     }
 }
 
-async fn run_slow(db: Db) -> Result<(), DbError> {
+/// Slow work: a plain read, or (`write`) in a write transaction that has already written, as a
+/// use case's would.
+async fn run_slow(db: Db, write: bool) -> Result<(), DbError> {
     let sql = slow_sql(&db);
+    if !write {
+        return match &db {
+            Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        }
+        .map_err(DbError::from);
+    }
+    let write = "insert into teams (id, name, is_demo, created_at) values ($1, $1, 0, 1)";
+    let team = format!("slow-{}", chrono::Utc::now().timestamp_micros());
     match &db {
-        Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-        Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        Db::Sqlite(p) => {
+            let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
+            sqlx::query(write).bind(&team).execute(&mut *tx).await?;
+            sqlx::query(sql).execute(&mut *tx).await?;
+            tx.commit().await
+        }
+        Db::Postgres(p) => {
+            let mut tx = p.begin().await?;
+            sqlx::query(write).bind(&team).execute(&mut *tx).await?;
+            sqlx::query(sql).execute(&mut *tx).await?;
+            tx.commit().await
+        }
     }
     .map_err(DbError::from)
 }
@@ -56,7 +77,10 @@ async fn slow_work_holding_the_pool_does_not_take_pages_down(t: &TestDb) {
     );
 
     let started = Instant::now();
-    let slow: Vec<_> = (0..2).map(|_| tokio::spawn(run_slow(db.clone()))).collect();
+    let slow: Vec<_> = [true, false]
+        .into_iter()
+        .map(|write| tokio::spawn(run_slow(db.clone(), write)))
+        .collect();
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     // Every connection is taken: the page and a server function answer 503 at their time limit.
@@ -106,9 +130,21 @@ async fn slow_work_holding_the_pool_does_not_take_pages_down(t: &TestDb) {
         started.elapsed()
     );
 
-    // And the server answers normally again.
+    // And the server answers normally again, writes included, and the interrupted write left
+    // nothing behind.
     let page = c.get(format!("{}/", s.base)).send().await.expect("home");
     assert_eq!(page.status().as_u16(), 200);
+    for i in 0..4 {
+        s.store
+            .create_team(&format!("After {i}"), false, &crate::support::by("x"))
+            .await
+            .expect("writes work after an interrupted one");
+    }
+    let teams = s.store.list_teams().await.expect("teams");
+    assert!(
+        teams.iter().all(|t| !t.name.starts_with("slow-")),
+        "the slow writes were rolled back"
+    );
     db.close().await;
 }
 
