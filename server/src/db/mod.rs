@@ -66,8 +66,9 @@ impl Db {
                 .acquire_timeout(limits.acquire_timeout)
                 .after_connect(move |conn, _| {
                     Box::pin(async move {
-                        // What SQLite recommends for long-lived connections, at open; the pool
-                        // runs `PRAGMA optimize` again as it closes each connection.
+                        // What SQLite recommends for long-lived connections, at open and before
+                        // the time limit is armed; sqlx reopens pooled connections every 30
+                        // minutes (their lifetime), which repeats it.
                         sqlx::query("pragma optimize = 0x10002")
                             .execute(&mut *conn)
                             .await?;
