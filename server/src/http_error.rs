@@ -30,17 +30,21 @@ impl IntoResponse for ApiError {
 /// Largest error body read back from a server function (its encoded `AppError`).
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
+/// True when the browser asked for HTML (a page, or a form posted without JavaScript).
+pub fn wants_html(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"))
+}
+
 /// A form posted without JavaScript (the browser asks for HTML) whose server function failed
 /// would otherwise end on the encoded error: it gets an HTML page with the error's status, its
 /// message and a way back instead.
 pub async fn html_for_failed_forms(req: Request, next: Next) -> Response {
     let wants_html = req.method() == Method::POST
         && req.uri().path().starts_with("/api/")
-        && req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains("text/html"));
+        && wants_html(req.headers());
     let back = back_link(req.headers());
     let res = next.run(req).await;
     if !wants_html || res.status().as_u16() < 400 {

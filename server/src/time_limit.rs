@@ -4,10 +4,9 @@
 //! cannot keep a connection busy either. Routes that legitimately run long (uploads, exports,
 //! chain verification) are mounted outside this layer with their own limit, or run as jobs.
 
-use crate::http_error::{back_link, error_response};
+use crate::http_error::{back_link, error_response, wants_html};
 use app::error::AppError;
 use axum::extract::{Request, State};
-use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
 use std::time::Duration;
@@ -18,11 +17,7 @@ pub struct RequestTimeout(pub Duration);
 
 /// Answers 503 when the rest of the stack takes longer than the limit.
 pub async fn limit(State(limit): State<RequestTimeout>, req: Request, next: Next) -> Response {
-    let wants_html = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"));
+    let wants_html = wants_html(req.headers());
     let path = req.uri().path().to_string();
     let back = back_link(req.headers());
     match tokio::time::timeout(limit.0, next.run(req)).await {

@@ -7,11 +7,12 @@ use crate::domain::{FieldErrors, TeamId, UserId};
 use crate::error::AppError;
 use crate::ports::Store;
 
-/// The draft the form describes, or the field errors that refuse it.
+/// The draft the form describes with the revision it was opened at (none for a new one), or the
+/// field errors that refuse it.
 pub async fn resolve(
     store: &dyn Store,
     form: &WorkloadForm,
-) -> Result<Result<WorkloadDraft, FieldErrors>, AppError> {
+) -> Result<Result<(WorkloadDraft, Option<i64>), FieldErrors>, AppError> {
     let checked = match form.check() {
         Ok(c) => c,
         Err(e) => return Ok(Err(e)),
@@ -49,7 +50,7 @@ pub async fn resolve(
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
-    Ok(Ok(WorkloadDraft {
+    let draft = WorkloadDraft {
         name: checked.name,
         description: checked.description,
         team_id,
@@ -59,5 +60,6 @@ pub async fn resolve(
         model_refs: checked.model_refs,
         dataset_refs: checked.dataset_refs,
         tags: checked.tags,
-    }))
+    };
+    Ok(Ok((draft, checked.revision)))
 }

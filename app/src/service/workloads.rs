@@ -106,7 +106,7 @@ pub async fn create(
     form: &WorkloadForm,
 ) -> Result<Outcome<WorkloadId>, AppError> {
     let draft = match resolve(store, form).await? {
-        Ok(draft) => draft,
+        Ok((draft, _)) => draft,
         Err(errors) => return Ok(Outcome::Refused(Refusal::fields(errors))),
     };
     match store
@@ -127,11 +127,11 @@ pub async fn update(
     form: &WorkloadForm,
 ) -> Result<Outcome<WorkloadId>, AppError> {
     load(store, caller, id).await?;
-    let draft = match resolve(store, form).await? {
-        Ok(draft) => draft,
+    let (draft, revision) = match resolve(store, form).await? {
+        Ok(resolved) => resolved,
         Err(errors) => return Ok(Outcome::Refused(Refusal::fields(errors))),
     };
-    let Some(expected) = form.check().ok().and_then(|c| c.revision) else {
+    let Some(expected) = revision else {
         return Ok(Outcome::Refused(Refusal::field(
             "revision",
             "The form is damaged; reload the page.",

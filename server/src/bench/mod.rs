@@ -10,6 +10,8 @@ mod org;
 mod routes;
 mod server;
 
+pub use server::with_database;
+
 use crate::db::Db;
 use app::domain::Principal;
 use app::ports::SharedStore;

@@ -81,8 +81,9 @@ impl TempDatabase {
     }
 }
 
-/// `url` with its database name replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
+/// `url` with its database name replaced by `name` (the bench's and the tests' scratch
+/// databases are made this way).
+pub fn with_database(url: &str, name: &str) -> String {
     let (base, query) = url
         .split_once('?')
         .map_or((url, None), |(b, q)| (b, Some(q)));

@@ -68,12 +68,7 @@ fn bad(name: &str, what: &str) -> StoreError {
 
 /// The attributes of a demo workload, checked by the same rules as a person's form.
 pub fn attributes(w: &data::DemoWorkload) -> Result<app::domain::Attributes, StoreError> {
-    let mut form = WorkloadForm {
-        name: w.name.into(),
-        team_id: "demo".into(),
-        primary_owner: "demo".into(),
-        ..WorkloadForm::default()
-    };
+    let mut form = WorkloadForm::default();
     let codes: Vec<&str> = w.attributes.split_whitespace().collect();
     if codes.len() != ATTRIBUTE_ORDER.len() {
         return Err(bad(w.name, "attribute list"));
@@ -83,8 +78,7 @@ pub fn attributes(w: &data::DemoWorkload) -> Result<app::domain::Attributes, Sto
             return Err(bad(w.name, field.code));
         }
     }
-    form.check()
-        .map(|c| c.attributes)
+    form.checked_attributes()
         .map_err(|e| bad(w.name, &e.summary()))
 }
 

@@ -19,17 +19,12 @@ fn fixture() -> Catalog {
 /// person's input goes through.
 fn vector(text: &str) -> Attributes {
     use app::domain::workload_form::WorkloadForm;
-    let mut f = WorkloadForm {
-        name: "x".into(),
-        team_id: "t".into(),
-        primary_owner: "u".into(),
-        ..WorkloadForm::default()
-    };
+    let mut f = WorkloadForm::default();
     for pair in text.split(',') {
         let (k, v) = pair.trim().split_once('=').expect("key=value");
         assert!(f.set_attribute(k, v), "unknown attribute {k}");
     }
-    f.check().expect("a valid vector").attributes
+    f.checked_attributes().expect("a valid vector")
 }
 
 /// Expands "DATA 01-06, 14; MODEL 01-03" into ids.

@@ -88,7 +88,7 @@ async fn postgres() -> TestDb {
         .await
         .expect("create test database");
     conn.close().await.ok();
-    let url = replace_database(&admin, &name);
+    let url = strata_server::bench::with_database(&admin, &name);
     let db = Db::connect(&url).await.expect("open postgres");
     TestDb {
         db,
@@ -115,19 +115,6 @@ impl TestDb {
             drop_database(&admin_url(), &name).await;
         }
     }
-}
-
-fn replace_database(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let slash = base.rfind('/').expect("database URL has a path");
-    let mut out = format!("{}/{name}", &base[..slash]);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
 }
 
 async fn drop_database(admin: &str, name: &str) {
