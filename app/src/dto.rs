@@ -64,6 +64,15 @@ pub struct WorkloadView {
     pub layer_chart: ChartView,
 }
 
+/// What the edit form of a workload starts from: its current version as form values (other
+/// owners as their emails), without the history and requirements its page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditForm {
+    pub id: WorkloadId,
+    pub name: String,
+    pub form: WorkloadForm,
+}
+
 /// One control's decision for a workload, as the workload page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequirementView {

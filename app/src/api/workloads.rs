@@ -1,7 +1,7 @@
 //! Reading workloads: the list, one workload with its history, counts and charts.
 
 use crate::domain::listing::WorkloadQuery;
-use crate::dto::{ChartView, FormChoices, PhaseCount, Team, WorkloadPage, WorkloadView};
+use crate::dto::{ChartView, EditForm, FormChoices, PhaseCount, Team, WorkloadPage, WorkloadView};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -20,6 +20,17 @@ pub async fn get_workload(id: String) -> Result<WorkloadView, AppError> {
     use crate::domain::WorkloadId;
     call(|c| async move {
         crate::service::workloads::view(&*c.store, &c.principal, &WorkloadId(id)).await
+    })
+    .await
+}
+
+/// The edit form's starting values for a workload; 404 when unknown.
+#[server(endpoint = "get_edit_form", input = server_fn::codec::Json)]
+pub async fn get_edit_form(id: String) -> Result<EditForm, AppError> {
+    use crate::api::context::call;
+    use crate::domain::WorkloadId;
+    call(|c| async move {
+        crate::service::workloads::edit_form(&*c.store, &c.principal, &WorkloadId(id)).await
     })
     .await
 }

@@ -2,6 +2,8 @@
 
 use crate::dto::ChartView;
 use plotters::prelude::*;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 /// One coloured series of bar values, one value per category.
 pub struct Series {
@@ -28,10 +30,16 @@ pub fn bar_chart(
         })
         .collect();
     let max = totals.iter().copied().max().unwrap_or(0).max(1);
-    let svg = draw(labels, series, max, y_label).unwrap_or_default();
+    let svg = drawn(id, title, y_label, labels, series, || {
+        accessible(
+            &draw(labels, series, max, y_label).unwrap_or_default(),
+            id,
+            title,
+        )
+    });
     ChartView {
         title: title.to_string(),
-        svg: accessible(&svg, id, title),
+        svg,
         columns: std::iter::once(label_column.to_string())
             .chain(series.iter().map(|s| s.name.clone()))
             .collect(),
@@ -49,6 +57,37 @@ pub fn bar_chart(
             })
             .collect(),
     }
+}
+
+/// SVGs drawn already, by everything they are drawn from. Drawing is most of a chart's cost, and
+/// the same inputs recur: a workload's layer chart has a few hundred possible inputs across any
+/// organization. Bounded: emptied when full, so stale inputs cannot pile up.
+static DRAWN: LazyLock<Mutex<HashMap<String, String>>> = LazyLock::new(Default::default);
+const DRAWN_LIMIT: usize = 256;
+
+fn drawn(
+    id: &str,
+    title: &str,
+    y_label: &str,
+    labels: &[String],
+    series: &[Series],
+    draw: impl FnOnce() -> String,
+) -> String {
+    let mut key = format!("{id}\0{title}\0{y_label}\0{labels:?}");
+    for s in series {
+        key.push_str(&format!("\0{}{:?}{:?}", s.name, s.values, s.colour));
+    }
+    if let Some(svg) = DRAWN.lock().ok().and_then(|d| d.get(&key).cloned()) {
+        return svg;
+    }
+    let svg = draw();
+    if let Ok(mut d) = DRAWN.lock() {
+        if d.len() >= DRAWN_LIMIT {
+            d.clear();
+        }
+        d.insert(key, svg.clone());
+    }
+    svg
 }
 
 fn draw(labels: &[String], series: &[Series], max: u64, y_label: &str) -> Result<String, String> {

@@ -1,5 +1,5 @@
-//! Charts drawn on the server as SVG with plotters: pure functions from data to a `ChartView`
-//! (markup plus the same numbers as a table). Pages embed them; the server also serves them as
+//! Charts drawn on the server as SVG with plotters: functions from data to a `ChartView`
+//! (markup plus the same numbers as a table), the drawing memoized by its inputs (`bars.rs`). Pages embed them; the server also serves them as
 //! standalone SVG files so that reports can reuse them. No system fonts are needed.
 
 mod bars;

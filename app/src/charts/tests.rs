@@ -47,3 +47,13 @@ fn an_empty_chart_still_renders() {
     let c = workloads_by_phase_and_team(&[]);
     assert!(c.svg.contains("<svg") && c.rows.is_empty());
 }
+
+#[test]
+fn a_chart_of_the_same_numbers_is_reused_and_other_numbers_are_drawn_anew() {
+    let first = required_by_layer(&[Layer::Data, Layer::Model]);
+    let again = required_by_layer(&[Layer::Data, Layer::Model]);
+    let other = required_by_layer(&[Layer::Data, Layer::Data]);
+    assert_eq!(first, again);
+    assert_ne!(first.svg, other.svg, "other numbers are drawn, not reused");
+    assert_eq!(other.rows[0], ("Data".to_string(), vec![2]));
+}

@@ -8,22 +8,24 @@ use crate::domain::listing::WorkloadQuery;
 use crate::domain::workload::Workload;
 use crate::domain::workload_form::WorkloadForm;
 use crate::domain::{Phase, Principal, WorkloadId};
-use crate::dto::{FormChoices, PhaseCount, Team, WorkloadPage, WorkloadView};
+use crate::dto::{EditForm, FormChoices, PhaseCount, Team, WorkloadPage, WorkloadView};
 use crate::error::AppError;
 use crate::ports::{Constraint, Store, StoreError};
 use tracing::instrument;
 
-/// The current version of a workload; `NotFound` when there is none. The one lookup every use
-/// case about a single workload starts from.
+/// The current version of a workload; `NotFound` when there is none. Use cases about a single
+/// workload start from this, or from `found` over a read that already holds the current version.
 pub async fn load(
     store: &dyn Store,
     _caller: &Principal,
     id: &WorkloadId,
 ) -> Result<Workload, AppError> {
-    store
-        .get_workload(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("This workload".into()))
+    found(store.get_workload(id).await?)
+}
+
+/// A workload that was read, or the one "not found" answer for one that was not.
+fn found(workload: Option<Workload>) -> Result<Workload, AppError> {
+    workload.ok_or_else(|| AppError::NotFound("This workload".into()))
 }
 
 /// One page of the list; any caller's numbers are held to the URL's bounds.
@@ -40,10 +42,12 @@ pub async fn list(
 #[instrument(skip_all, fields(workload.id = %id))]
 pub async fn view(
     store: &dyn Store,
-    caller: &Principal,
+    _caller: &Principal,
     id: &WorkloadId,
 ) -> Result<WorkloadView, AppError> {
-    let workload = load(store, caller, id).await?;
+    // Every version, newest first: the current one is the first, so one read serves both.
+    let history = store.workload_history(id).await?;
+    let workload = found(history.first().cloned())?;
     let team_name = store
         .get_team(&workload.draft.team_id)
         .await?
@@ -53,13 +57,12 @@ pub async fn view(
         })?;
     let mut owner_ids = vec![workload.draft.primary_owner.clone()];
     owner_ids.extend(workload.draft.other_owners.iter().cloned());
-    let found = store.users_by_ids(&owner_ids).await?;
+    let users = store.users_by_ids(&owner_ids).await?;
     // Primary owner first, then the others in the order they were given.
     let owners = owner_ids
         .iter()
-        .filter_map(|id| found.iter().find(|u| &u.id == id).cloned())
+        .filter_map(|id| users.iter().find(|u| &u.id == id).cloned())
         .collect();
-    let history = store.workload_history(id).await?;
     let (requirements, readiness) = for_workload(store, &workload).await?;
     let layer_chart =
         super::charts::layer_chart(requirements.iter().map(|r| (r.required, r.layer)));
@@ -71,6 +74,29 @@ pub async fn view(
         requirements,
         readiness,
         layer_chart,
+    })
+}
+
+/// The current version of a workload as the values of its edit form.
+#[instrument(skip_all, fields(workload.id = %id))]
+pub async fn edit_form(
+    store: &dyn Store,
+    caller: &Principal,
+    id: &WorkloadId,
+) -> Result<EditForm, AppError> {
+    let workload = load(store, caller, id).await?;
+    let others = store.users_by_ids(&workload.draft.other_owners).await?;
+    // In the order they were given, as the form showed them.
+    let emails: Vec<String> = workload
+        .draft
+        .other_owners
+        .iter()
+        .filter_map(|id| others.iter().find(|u| &u.id == id).map(|u| u.email.clone()))
+        .collect();
+    Ok(EditForm {
+        id: workload.id.clone(),
+        name: workload.draft.name.clone(),
+        form: WorkloadForm::from_workload(&workload, &emails),
     })
 }
 

@@ -114,7 +114,7 @@ async fn measure_on(
             Db::Sqlite(p) => sqlx::query("analyze").execute(p).await.map(|_| ())?,
             Db::Postgres(p) => sqlx::query(
                 "vacuum analyze workload_versions, workload_owners, workload_tags, requirements, \
-                 workloads, teams, users",
+                 workload_open_layers, workload_counts, open_layer_counts, workloads, teams, users",
             )
             .execute(p)
             .await

@@ -1,5 +1,6 @@
 //! Removing and detecting the demo organization's rows.
 
+use super::counts;
 use super::errors::DbResult;
 use super::write_tx::{with_tx, Change, Scope};
 use super::{with_pool, Db};
@@ -41,6 +42,7 @@ async fn remove(db: &Db, actor: &Principal) -> DbResult<u64> {
         .await?;
         gone
     });
+    counts::recount_all(&mut tx).await?;
     tx.commit(Change {
         actor,
         action: "demo.remove",

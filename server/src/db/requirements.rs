@@ -1,6 +1,7 @@
 //! Materialized requirements: the pure rules' decisions written as rows, inside the caller's
 //! write transaction, for one workload or for all of them.
 
+use super::counts;
 use super::errors::{DbError, DbResult};
 use super::write_tx::{with_tx, WriteTx};
 use app::domain::applicability::evaluate;
@@ -148,5 +149,6 @@ pub async fn rewrite_all_requirements(
         let phase = parse_phase(phase)?;
         write_requirements(tx, workload_id, version, catalog, &attributes, phase).await?;
     }
+    counts::recount_all(tx).await?;
     Ok(current.len())
 }

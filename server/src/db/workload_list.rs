@@ -66,10 +66,34 @@ impl Filters {
         }
     }
 
-    /// The layer, when "open gaps in layer" is the only filter.
-    fn gap_only(&self) -> Option<&'static str> {
-        let others = self.pattern.is_some() || self.team.is_some() || self.phase.is_some();
-        self.gap.filter(|_| !others)
+    /// Whether the maintained counts (`counts.rs`) answer the total: every filter but the
+    /// search is one of their keys.
+    fn counted(&self) -> bool {
+        self.pattern.is_none()
+    }
+
+    /// `select sum(…)` over the maintained counts, with the filters that are their keys.
+    fn push_counted<'a, DB: sqlx::Database>(&'a self, q: &mut QueryBuilder<'a, DB>)
+    where
+        &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    {
+        // `coalesce` because a sum over no rows is null; the cast because PostgreSQL sums
+        // bigints to numeric.
+        q.push("select cast(coalesce(sum(workloads), 0) as bigint) from ");
+        match self.gap {
+            Some(layer) => {
+                q.push("open_layer_counts where layer = ").push_bind(layer);
+            }
+            None => {
+                q.push("workload_counts where 1 = 1");
+            }
+        }
+        if let Some(t) = &self.team {
+            q.push(" and team_id = ").push_bind(t.as_str());
+        }
+        if let Some(p) = self.phase {
+            q.push(" and phase = ").push_bind(p);
+        }
     }
 
     /// ` where …` over `workload_versions v`.
@@ -113,20 +137,16 @@ pub async fn list(db: &Db, query: &WorkloadQuery) -> DbResult<WorkloadPage> {
         ""
     };
     let (rows, total, tags): (Vec<ListRow>, i64, Vec<(String, i64, String)>) = with_pool!(db, pool => {
-        let total: i64 = match filters.gap_only() {
-            // Every row of `workload_open_layers` belongs to a current workload: an index range.
-            Some(layer) => {
-                sqlx::query_scalar("select count(*) from workload_open_layers where layer = $1")
-                    .bind(layer)
-                    .fetch_one(pool)
-                    .await?
-            }
-            // Teams and owners always exist (foreign keys), so the count needs no join.
-            None => {
-                let mut q = QueryBuilder::new("select count(*) from workload_versions v");
+        let total: i64 = {
+            let mut q = QueryBuilder::new("");
+            if filters.counted() {
+                filters.push_counted(&mut q);
+            } else {
+                // A substring search is counted over the names: its cost is the scan it needs.
+                q.push("select count(*) from workload_versions v");
                 filters.push(&mut q);
-                q.build_query_scalar().fetch_one(pool).await?
             }
+            q.build_query_scalar().fetch_one(pool).await?
         };
         // The page's ids first, from the filters and the sort key alone (an index in order,
         // stopping after the page), then the names for those ids only: a far page does not
@@ -216,26 +236,18 @@ pub async fn owned_by(db: &Db, user: &UserId) -> DbResult<Vec<WorkloadId>> {
 }
 
 pub async fn by_team_and_phase(db: &Db) -> DbResult<Vec<(String, Phase, u64)>> {
-    // Counted from `workload_versions_current_team_phase` alone; the 50-odd team names are
-    // joined in memory rather than for each of the thousands of rows counted.
-    type Counted = (Vec<(String, String, i64)>, Vec<(String, String)>);
-    let (rows, teams): Counted = with_pool!(db, pool => {
-        let rows = sqlx::query_as(
-            "select team_id, phase, count(*) from workload_versions where valid_to is null \
-             group by team_id, phase",
+    // From the maintained counts (`counts.rs`): a row per (team, phase), a few hundred at most.
+    let rows: Vec<(String, Option<String>, String, i64)> = with_pool!(db, pool => {
+        sqlx::query_as(
+            "select c.team_id, t.name, c.phase, c.workloads from workload_counts c \
+             left join teams t on t.id = c.team_id where c.workloads <> 0",
         )
         .fetch_all(pool)
-        .await?;
-        let teams = sqlx::query_as("select id, name from teams").fetch_all(pool).await?;
-        (rows, teams)
+        .await?
     });
-    let names: BTreeMap<String, String> = teams.into_iter().collect();
     rows.into_iter()
-        .map(|(team, phase, n)| {
-            let name = names
-                .get(&team)
-                .cloned()
-                .ok_or_else(|| DbError::corrupt("team of a workload", &team))?;
+        .map(|(team_id, name, phase, n)| {
+            let name = name.ok_or_else(|| DbError::corrupt("team of a count", &team_id))?;
             Ok((name, parse_phase(&phase)?, count(n)?))
         })
         .collect()
@@ -243,7 +255,9 @@ pub async fn by_team_and_phase(db: &Db) -> DbResult<Vec<(String, Phase, u64)>> {
 
 pub async fn by_phase(db: &Db) -> DbResult<Vec<PhaseCount>> {
     let rows: Vec<(String, i64)> = with_pool!(db, pool => {
-        sqlx::query_as("select phase, count(*) from workload_versions where valid_to is null group by phase")
+        sqlx::query_as(
+            "select phase, cast(sum(workloads) as bigint) from workload_counts group by phase",
+        )
             .fetch_all(pool)
             .await?
     });

@@ -3,6 +3,7 @@
 //! and tags of each version are rows of their own (`workload_owners`, `workload_tags`). Reads
 //! live in `workload_versions.rs` (one workload) and `workload_list.rs` (many).
 
+use super::counts;
 use super::errors::{DbError, DbResult};
 use super::requirements::{current_catalog_in, write_requirements};
 use super::rows::to_json;
@@ -142,6 +143,7 @@ async fn create(
     };
     insert_version(&mut tx, version).await?;
     rewrite_requirements(&mut tx, &id, draft, phase).await?;
+    counts::moved(&mut tx, &id, None).await?;
     tx.commit(Change {
         actor,
         action: "workload.create",
@@ -201,6 +203,7 @@ async fn write_version(
     };
     // Versions are ordered in time even if the clock stepped back.
     let at = now_micros().max(current.valid_from.timestamp_micros() + 1);
+    let counted = counts::footprint(&mut tx, id.as_str()).await?;
     with_tx!(&mut tx, conn => {
         sqlx::query("update workload_versions set valid_to = $1 where workload_id = $2 and valid_to is null")
             .bind(at)
@@ -219,6 +222,7 @@ async fn write_version(
     };
     insert_version(&mut tx, version).await?;
     rewrite_requirements(&mut tx, id.as_str(), &draft, phase).await?;
+    counts::moved(&mut tx, id.as_str(), counted).await?;
     tx.commit(Change {
         actor,
         action,

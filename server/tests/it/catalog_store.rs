@@ -2,7 +2,7 @@
 //! changes, and the requirements table always equal to the pure rules.
 
 use crate::on_both_backends;
-use crate::store_contract::{draft, team_and_owner};
+use crate::store_contract::{draft, futures_join, team_and_owner};
 use crate::support::{by, TestDb};
 use app::domain::applicability::evaluate;
 use app::domain::listing::WorkloadQuery;
@@ -151,9 +151,10 @@ async fn promotion_grows_the_required_set_and_edits_rewrite_it(t: &TestDb) {
     assert_materialized(&s).await;
 }
 
-/// The gap filter, alone (counted from the open-layers table) and with a phase (probed per
-/// workload), finds exactly the workloads whose requirement rows have a required one in the layer.
-async fn assert_open_layers_follow_requirements(s: &SharedStore) {
+/// Every count a page shows — the list's total under each team, phase and gap filter, and the
+/// home page's counts by phase and by team and phase — equals what the rows say: the current
+/// workloads as listed and their requirement rows (the counts are maintained, not recounted).
+async fn assert_counts_follow_rows(s: &SharedStore) {
     let all = s
         .list_workloads(&WorkloadQuery {
             per_page: 100,
@@ -162,8 +163,10 @@ async fn assert_open_layers_follow_requirements(s: &SharedStore) {
         .await
         .expect("list")
         .rows;
-    let mut open = Vec::new();
+    let teams = s.list_teams().await.expect("teams");
+    let mut facts = Vec::new();
     for w in &all {
+        let current = s.get_workload(&w.id).await.expect("get").expect("exists");
         let layers: Vec<Layer> = s
             .requirements(&w.id)
             .await
@@ -172,34 +175,79 @@ async fn assert_open_layers_follow_requirements(s: &SharedStore) {
             .filter(|r| r.required)
             .map(|r| r.layer)
             .collect();
-        open.push((w.phase, layers));
+        facts.push((current.draft.team_id, w.phase, layers));
     }
-    for layer in Layer::ALL {
+    let layers = Layer::ALL.iter().map(Some).chain([None]);
+    for layer in layers {
+        let has = |ls: &Vec<Layer>| layer.is_none_or(|l| ls.contains(l));
         let query = WorkloadQuery {
-            gap_layer: Some(*layer),
+            gap_layer: layer.copied(),
             per_page: 100,
             ..Default::default()
         };
-        let expected = open.iter().filter(|(_, ls)| ls.contains(layer)).count() as u64;
+        let expected = facts.iter().filter(|(_, _, ls)| has(ls)).count() as u64;
         let page = s.list_workloads(&query).await.expect("list");
         assert_eq!(
             (page.total, page.rows.len() as u64),
             (expected, expected),
-            "{layer}"
+            "{layer:?}"
         );
         for phase in Phase::ALL {
-            let with_phase = WorkloadQuery {
+            let expected = facts
+                .iter()
+                .filter(|(_, p, ls)| p == phase && has(ls))
+                .count() as u64;
+            let q = WorkloadQuery {
                 phase: Some(*phase),
                 ..query.clone()
             };
-            let expected = open
+            let total = s.list_workloads(&q).await.expect("list").total;
+            assert_eq!(total, expected, "{layer:?} in {phase}");
+        }
+        for team in &teams {
+            let expected = facts
                 .iter()
-                .filter(|(p, ls)| p == phase && ls.contains(layer))
+                .filter(|(t, _, ls)| *t == team.id && has(ls))
                 .count() as u64;
-            let total = s.list_workloads(&with_phase).await.expect("list").total;
-            assert_eq!(total, expected, "{layer} in {phase}");
+            let q = WorkloadQuery {
+                team: Some(team.id.0.clone()),
+                phase: Some(Phase::Prototype),
+                ..query.clone()
+            };
+            let in_prototype = facts
+                .iter()
+                .filter(|(t, p, ls)| *t == team.id && *p == Phase::Prototype && has(ls))
+                .count() as u64;
+            assert_eq!(
+                s.list_workloads(&q).await.expect("list").total,
+                in_prototype
+            );
+            let q = WorkloadQuery { phase: None, ..q };
+            let total = s.list_workloads(&q).await.expect("list").total;
+            assert_eq!(total, expected, "{layer:?} in team {}", team.name);
         }
     }
+    let by_phase = s.count_by_phase().await.expect("by phase");
+    for c in &by_phase {
+        let expected = facts.iter().filter(|(_, p, _)| *p == c.phase).count() as u64;
+        assert_eq!(c.count, expected, "{}", c.phase);
+    }
+    let mut by_team = s.count_by_team_and_phase().await.expect("by team");
+    by_team.sort();
+    let mut expected = Vec::new();
+    for team in &teams {
+        for phase in Phase::ALL {
+            let n = facts
+                .iter()
+                .filter(|(t, p, _)| *t == team.id && p == phase)
+                .count() as u64;
+            if n > 0 {
+                expected.push((team.name.clone(), *phase, n));
+            }
+        }
+    }
+    expected.sort();
+    assert_eq!(by_team, expected);
 }
 
 async fn the_list_filters_by_layer_gap_and_counts_by_team(t: &TestDb) {
@@ -235,7 +283,7 @@ async fn the_list_filters_by_layer_gap_and_counts_by_team(t: &TestDb) {
         listed.total, 0,
         "Meeting emotion monitor has no application gap"
     );
-    assert_open_layers_follow_requirements(&s).await;
+    assert_counts_follow_rows(&s).await;
     // A promotion rewrites the requirements, and the open layers with them.
     let prototype = s
         .list_workloads(&WorkloadQuery {
@@ -249,15 +297,80 @@ async fn the_list_filters_by_layer_gap_and_counts_by_team(t: &TestDb) {
     s.change_phase(&prototype.id, 1, Phase::Production, &by("x"))
         .await
         .expect("promote");
-    assert_open_layers_follow_requirements(&s).await;
+    assert_counts_follow_rows(&s).await;
     let counts = s.count_by_team_and_phase().await.expect("counts");
     assert_eq!(counts.iter().map(|(_, _, n)| n).sum::<u64>(), 30);
     assert!(counts
         .iter()
         .any(|(t, p, n)| t == "Risk & Fraud" && *p == Phase::Scale && *n == 2));
+    // An edit that moves a workload to another team moves its counts with it.
+    let moved = s
+        .get_workload(&prototype.id)
+        .await
+        .expect("get")
+        .expect("exists");
+    let teams = s.list_teams().await.expect("teams");
+    let other = teams
+        .iter()
+        .find(|t| t.id != moved.draft.team_id)
+        .expect("another team");
+    let mut elsewhere = moved.draft.clone();
+    elsewhere.team_id = other.id.clone();
+    s.update_workload(&prototype.id, moved.revision, &elsewhere, &by("x"))
+        .await
+        .expect("move");
+    assert_counts_follow_rows(&s).await;
+    s.rematerialize_all(&by("x")).await.expect("rematerialize");
+    assert_counts_follow_rows(&s).await;
+    // Removing the demo organization leaves nothing counted.
+    s.remove_demo(&by("x")).await.expect("remove");
+    assert_counts_follow_rows(&s).await;
+    let counted: u64 = s
+        .count_by_phase()
+        .await
+        .expect("counts")
+        .iter()
+        .map(|c| c.count)
+        .sum();
+    assert_eq!(counted, 0);
+}
+
+/// Workloads moving between two teams in opposite directions at once: every move succeeds (on
+/// PostgreSQL the count rows are locked in one order, so opposite moves cannot deadlock) and
+/// the counts still equal the rows.
+async fn opposite_moves_at_once_keep_the_counts(t: &TestDb) {
+    let s = store(t);
+    load_starter(&s, &by("x")).await.expect("load");
+    let (a, ana) = team_and_owner(&s).await;
+    let b = s.create_team("B", false, &by("x")).await.expect("team").id;
+    let mut moves = Vec::new();
+    for i in 0..12 {
+        let (from, to) = if i % 2 == 0 { (&a, &b) } else { (&b, &a) };
+        let mut d = draft(&format!("Bot {i}"), from, &ana);
+        d.attributes.processes_personal_data = app::domain::attributes::PersonalData::Yes;
+        let id = s
+            .create_workload(&d, Phase::Prototype, &by("x"), false)
+            .await
+            .expect("create");
+        d.team_id = to.clone();
+        moves.push((id, d));
+    }
+    assert_counts_follow_rows(&s).await;
+    let tasks: Vec<_> = moves
+        .into_iter()
+        .map(|(id, d)| {
+            let s = s.clone();
+            tokio::spawn(async move { s.update_workload(&id, 1, &d, &by("x")).await })
+        })
+        .collect();
+    for r in futures_join(tasks).await {
+        r.expect("every move succeeds");
+    }
+    assert_counts_follow_rows(&s).await;
 }
 
 on_both_backends!(
+    opposite_moves_at_once_keep_the_counts,
     a_catalog_version_is_recorded_only_when_its_content_changes,
     requirements_equal_the_rules_for_every_demo_workload,
     promotion_grows_the_required_set_and_edits_rewrite_it,

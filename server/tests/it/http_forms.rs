@@ -164,6 +164,11 @@ async fn create_edit_and_promote_without_javascript(t: &TestDb) {
     fields.push(("id", id.as_str()));
     let res = post_form(&c, &s.base, "update_workload", &edit, &fields).await;
     assert_eq!(location(&res), page_url);
+    // The form opens again on the saved version: its name, other owners by email, revision.
+    let form = body(&c, format!("{}{edit}", s.base)).await;
+    assert!(form.contains("Edit Claims triage</h1>"), "{form}");
+    assert!(form.contains(r#"value="grace.liu@example.test""#));
+    assert!(form.contains(r#"name="form[revision]" value="2""#));
     let res = post_form(&c, &s.base, "update_workload", &edit, &fields).await;
     assert_eq!(location(&res), edit);
     let refused = body(&c, format!("{}{edit}", s.base)).await;

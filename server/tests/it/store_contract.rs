@@ -678,7 +678,7 @@ async fn concurrent_writers_are_serialized_not_failed(t: &TestDb) {
 }
 
 /// Awaits spawned tasks in order.
-async fn futures_join<T>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+pub async fn futures_join<T>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
     let mut out = Vec::new();
     for t in tasks {
         out.push(t.await.expect("task"));

@@ -3,10 +3,9 @@
 
 use crate::api::flash::take_flash;
 use crate::api::workload_edit::{edit_page, UpdateWorkload};
-use crate::api::workloads::{get_form_choices, get_workload};
+use crate::api::workloads::{get_edit_form, get_form_choices};
 use crate::components::notice::{ErrorNotice, FormMessage};
 use crate::components::workload_fields::WorkloadFields;
-use crate::domain::workload_form::WorkloadForm;
 use crate::domain::FieldErrors;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,9 +17,9 @@ pub fn EditWorkloadPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.get().get("id").unwrap_or_default();
     let action = ServerAction::<UpdateWorkload>::new();
-    let workload = Resource::new_blocking(
+    let start = Resource::new_blocking(
         move || (id(), action.version().get()),
-        |(id, _)| get_workload(id),
+        |(id, _)| get_edit_form(id),
     );
     let flash = Resource::new_blocking(
         move || (id(), action.version().get()),
@@ -31,20 +30,15 @@ pub fn EditWorkloadPage() -> impl IntoView {
         <Title text="Edit workload"/>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match (workload.await, choices.await, flash.await) {
-                    (Ok(view), Ok(choices), Ok(flash)) => {
-                        let w = &view.workload;
-                        let others: Vec<String> = view.owners.iter()
-                            .filter(|u| u.id != w.draft.primary_owner)
-                            .map(|u| u.email.clone())
-                            .collect();
+                match (start.await, choices.await, flash.await) {
+                    (Ok(start), Ok(choices), Ok(flash)) => {
                         let (values, errors, message) = match flash {
                             Some(f) => (f.values, f.errors, f.message),
-                            None => (WorkloadForm::from_workload(w, &others), FieldErrors::default(), None),
+                            None => (start.form, FieldErrors::default(), None),
                         };
-                        let id = w.id.0.clone();
+                        let id = start.id.0;
                         view! {
-                            <h1>"Edit " {w.draft.name.clone()}</h1>
+                            <h1>{format!("Edit {}", start.name)}</h1>
                             <p class="lead">"The phase is changed from the workload's page, not here."</p>
                             <FormMessage message/>
                             <ActionForm action=action attr:class="workload-form" attr:data-testid="workload-form">
