@@ -21,6 +21,8 @@ pub struct Config {
     pub site_root: PathBuf,
     /// The address people reach the app at; decides the trusted origin and secure cookies.
     pub public_url: String,
+    /// Host names requests may name besides the public URL's (`STRATA_ALLOWED_HOSTS`).
+    pub allowed_hosts: Vec<String>,
     /// `tracing` filter, e.g. `info` or `strata_server=debug`.
     pub log: String,
     /// Longest a page render or server function may take before it is answered with 503.
@@ -37,6 +39,7 @@ impl std::fmt::Debug for Config {
             .field("database_url", &redact_url(&self.database_url))
             .field("site_root", &self.site_root)
             .field("public_url", &self.public_url)
+            .field("allowed_hosts", &self.allowed_hosts)
             .field("log", &self.log)
             .field("request_timeout", &self.request_timeout)
             .field("db_limits", &self.db_limits)
@@ -57,6 +60,34 @@ fn bad(variable: &'static str, problem: impl Into<String>) -> ConfigError {
         variable,
         problem: problem.into(),
     }
+}
+
+/// `STRATA_ALLOWED_HOSTS`: host names separated by commas, without scheme, port or path.
+fn allowed_hosts(text: &str) -> Result<Vec<String>, ConfigError> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|name| {
+            let plain = name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+            let v6 = name.starts_with('[')
+                && name.ends_with(']')
+                && name[1..name.len() - 1]
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || c == ':');
+            if (plain || v6) && name.len() <= 253 {
+                Ok(name.to_lowercase())
+            } else {
+                Err(bad(
+                    "STRATA_ALLOWED_HOSTS",
+                    format!(
+                        "“{name}” is not a host name (names separated by commas, without scheme, port or path)"
+                    ),
+                ))
+            }
+        })
+        .collect()
 }
 
 impl Config {
@@ -105,6 +136,7 @@ impl Config {
             ));
         }
         let public_url = public_url.trim_end_matches('/').to_string();
+        let allowed_hosts = allowed_hosts(var("STRATA_ALLOWED_HOSTS").as_deref().unwrap_or(""))?;
         let log = var("STRATA_LOG").unwrap_or_else(|| "info".into());
         let millis = |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| {
             let Some(text) = var(name) else {
@@ -150,6 +182,7 @@ impl Config {
             uses_data_dir,
             site_root,
             public_url,
+            allowed_hosts,
             log,
         })
     }
@@ -227,5 +260,27 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(e.contains("STRATA_DATABASE_URL") && !e.contains("secret"));
+    }
+
+    #[test]
+    fn allowed_hosts_are_names_separated_by_commas() {
+        let c =
+            cfg(&[("STRATA_ALLOWED_HOSTS", " Strata.internal, [::1],,10.0.0.5 ")]).expect("valid");
+        assert_eq!(c.allowed_hosts, ["strata.internal", "[::1]", "10.0.0.5"]);
+        for bad in [
+            "https://strata.internal",
+            "strata.internal:8080",
+            "a/b",
+            "a b",
+        ] {
+            let e = cfg(&[("STRATA_ALLOWED_HOSTS", bad)])
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(
+                e.contains("STRATA_ALLOWED_HOSTS") && e.contains(bad),
+                "{bad}: {e}"
+            );
+        }
     }
 }

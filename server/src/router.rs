@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, the SVG chart routes, static assets,
-//! the health check, sessions, the cross-origin check, request ids and tracing.
+//! the health check, sessions, the host and cross-origin checks, request ids and tracing.
 
+use crate::hosts::{own_hosts_only, AllowedHosts};
 use crate::security::{same_origin_only, TrustedOrigin};
 use crate::state::AppState;
 use app::app::{shell, App};
@@ -61,7 +62,10 @@ pub fn build(state: AppState) -> Router {
             crate::time_limit::limit,
         ));
     let origin = TrustedOrigin(crate::security::trusted_origins(&state.config.public_url).into());
-    app.layer(from_fn_with_state(origin, same_origin_only))
+    let hosts = AllowedHosts::new(&state.config.public_url, &state.config.allowed_hosts);
+    // Inside the origin check, so that the 421 carries its security headers.
+    app.layer(from_fn_with_state(hosts, own_hosts_only))
+        .layer(from_fn_with_state(origin, same_origin_only))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(from_fn(with_request_id))
         .layer(PropagateRequestIdLayer::x_request_id())

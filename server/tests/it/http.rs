@@ -334,7 +334,73 @@ async fn cross_origin_posts_are_refused(t: &TestDb) {
     );
 }
 
+/// A page on a rebinding DNS name (its Host is that name) gets 421 on every path but the health
+/// check, pages and server functions alike; our own names and the configured ones are served.
+async fn only_our_own_host_names_are_answered(t: &TestDb) {
+    let store: app::ports::SharedStore = Arc::new(t.db.clone());
+    let s = start_with(
+        t,
+        t.db.clone(),
+        store,
+        &[("STRATA_ALLOWED_HOSTS", "strata.internal")],
+    )
+    .await;
+    let c = client();
+    let port = s.base.rsplit(':').next().expect("port").to_string();
+    let evil = format!("evil.example:{port}");
+    let res = c
+        .get(format!("{}/workloads", s.base))
+        .header("host", &evil)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status().as_u16(), 421);
+    assert_eq!(
+        res.headers()
+            .get("x-content-type-options")
+            .map(|v| v.as_bytes()),
+        Some(&b"nosniff"[..])
+    );
+    assert!(res
+        .text()
+        .await
+        .expect("body")
+        .contains("STRATA_ALLOWED_HOSTS"));
+    let res = c
+        .post(format!("{}/api/phase_counts", s.base))
+        .header("host", &evil)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status().as_u16(), 421, "server functions too");
+    let res = c
+        .get(format!("{}/health", s.base))
+        .header("host", "10.1.2.3")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        res.status().as_u16(),
+        200,
+        "load balancers probe by address"
+    );
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "strata.internal".to_string(),
+    ] {
+        let res = c
+            .get(format!("{}/workloads", s.base))
+            .header("host", &host)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status().as_u16(), 200, "{host}");
+    }
+}
+
 on_both_backends!(
+    only_our_own_host_names_are_answered,
     health_and_pages_answer_with_the_right_status,
     malformed_list_parameters_are_clamped_never_a_500,
     cross_origin_posts_are_refused,

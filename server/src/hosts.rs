@@ -1,0 +1,118 @@
+//! Only our own host names: a page on a rebinding DNS name (`evil.example` resolving to this
+//! server) would otherwise read what the server shows, because to the browser it is that
+//! page's own origin. Requests whose `Host` is not a name this server is reached by get 421;
+//! `/health` answers any host, since load balancers probe it by address.
+
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+
+/// The host names (lowercase, without port) requests may name.
+#[derive(Clone, Debug)]
+pub struct AllowedHosts(pub Arc<[String]>);
+
+const LOOPBACK: [&str; 3] = ["localhost", "127.0.0.1", "[::1]"];
+
+impl AllowedHosts {
+    /// The host of `public_url`, every loopback name when that host is one of them (people type
+    /// `localhost` as often as `127.0.0.1`), and the `extra` names from configuration.
+    pub fn new(public_url: &str, extra: &[String]) -> Self {
+        let authority = public_url
+            .split_once("://")
+            .map_or(public_url, |(_, rest)| rest)
+            .split('/')
+            .next()
+            .unwrap_or_default();
+        let own = host_name(authority);
+        let mut names = vec![own.clone()];
+        if LOOPBACK.contains(&own.as_str()) {
+            names.extend(LOOPBACK.iter().map(|n| n.to_string()));
+        }
+        names.extend(extra.iter().map(|n| n.to_lowercase()));
+        names.sort();
+        names.dedup();
+        AllowedHosts(names.into())
+    }
+
+    fn allows(&self, authority: &str) -> bool {
+        let name = host_name(authority);
+        self.0.contains(&name)
+    }
+}
+
+/// The host part of an authority (`name:port`, `[v6]:port`), lowercase, without a final dot.
+fn host_name(authority: &str) -> String {
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6
+            .split_once(']')
+            .map_or(authority.to_string(), |(inside, _)| format!("[{inside}]")),
+        None => authority.split(':').next().unwrap_or_default().to_string(),
+    };
+    host.trim_end_matches('.').to_lowercase()
+}
+
+/// Answers 421 to a request for a host name that is not ours.
+pub async fn own_hosts_only(
+    State(allowed): State<AllowedHosts>,
+    req: Request,
+    next: Next,
+) -> Response {
+    // HTTP/1.1 names the host in `Host`, HTTP/2 in the request's authority.
+    let authority = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()));
+    let ours = authority.is_some_and(|a| allowed.allows(a));
+    if ours || req.uri().path() == "/health" {
+        return next.run(req).await;
+    }
+    (
+        StatusCode::MISDIRECTED_REQUEST,
+        "This server does not answer for this host name. Use the address it is published at \
+         (STRATA_PUBLIC_URL), or add the name to STRATA_ALLOWED_HOSTS.",
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AllowedHosts;
+
+    #[test]
+    fn the_public_host_and_on_loopback_every_loopback_name() {
+        let local = AllowedHosts::new("http://127.0.0.1:3000", &[]);
+        for ok in [
+            "127.0.0.1:3000",
+            "localhost:3000",
+            "LOCALHOST",
+            "[::1]:3000",
+        ] {
+            assert!(local.allows(ok), "{ok}");
+        }
+        for refused in [
+            "evil.example:3000",
+            "127.0.0.1.evil.example",
+            "",
+            "[::2]:3000",
+        ] {
+            assert!(!local.allows(refused), "{refused}");
+        }
+        let public = AllowedHosts::new(
+            "https://Strata.Example.org/base",
+            &["strata.internal".into()],
+        );
+        for ok in [
+            "strata.example.org",
+            "strata.example.org.:443",
+            "strata.internal:8080",
+        ] {
+            assert!(public.allows(ok), "{ok}");
+        }
+        for refused in ["localhost:3000", "127.0.0.1", "example.org"] {
+            assert!(!public.allows(refused), "{refused}");
+        }
+    }
+}
