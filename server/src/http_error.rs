@@ -3,7 +3,7 @@
 
 use app::error::AppError;
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
@@ -112,10 +112,8 @@ fn error_page(status: StatusCode, message: &str, back: &str) -> Response {
         escape(message),
         escape(back)
     );
-    let mut res = (status, Html(body)).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
+    // Its headers (no-store with the rest) come from `headers.rs`, as for every response.
+    (status, Html(body)).into_response()
 }
 
 #[cfg(test)]

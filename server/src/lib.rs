@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod headers;
 pub mod hosts;
 pub mod http_error;
 pub mod router;

@@ -1,13 +1,14 @@
 //! The HTTP surface: Leptos pages and server functions, the SVG chart routes, static assets,
 //! the health check, sessions, the host and cross-origin checks, request ids and tracing.
 
+use crate::headers::Https;
 use crate::hosts::{own_hosts_only, AllowedHosts};
 use crate::security::{same_origin_only, TrustedOrigin};
 use crate::state::AppState;
 use app::app::{shell, App};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::middleware::{from_fn, from_fn_with_state, map_response_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -63,7 +64,6 @@ pub fn build(state: AppState) -> Router {
         ));
     let origin = TrustedOrigin(crate::security::trusted_origins(&state.config.public_url).into());
     let hosts = AllowedHosts::new(&state.config.public_url, &state.config.allowed_hosts);
-    // Inside the origin check, so that the 421 carries its security headers.
     app.layer(from_fn_with_state(hosts, own_hosts_only))
         .layer(from_fn_with_state(origin, same_origin_only))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
@@ -79,6 +79,11 @@ pub fn build(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(from_fn(forget_client_request_id))
+        // Outermost, so that every answer of every layer above carries them.
+        .layer(map_response_with_state(
+            Https(state.config.is_https()),
+            crate::headers::secure,
+        ))
 }
 
 /// The request id is always made here: one sent by a client could repeat another request's id

@@ -399,7 +399,103 @@ async fn only_our_own_host_names_are_answered(t: &TestDb) {
     }
 }
 
+/// Every kind of answer carries the security headers: pages (whose own nonce CSP is kept),
+/// server functions, refusals from the outer layers, static files and SVG (with a CSP of its
+/// own); HTML is never stored; HSTS only when the public URL is https.
+async fn security_headers_are_on_every_response(t: &TestDb) {
+    let store: app::ports::SharedStore = Arc::new(t.db.clone());
+    let https = start_with(
+        t,
+        t.db.clone(),
+        store.clone(),
+        &[("STRATA_PUBLIC_URL", "https://strata.example.org")],
+    )
+    .await;
+    // The browser assets `make test` builds before these tests, for a real static file.
+    let site = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site");
+    let s = start_with(t, t.db.clone(), store, &[("STRATA_SITE_ROOT", site)]).await;
+    let c = client();
+    let header = |res: &reqwest::Response, name: &str| {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(String::from)
+    };
+    let answers = [
+        ("page", c.get(format!("{}/workloads", s.base))),
+        ("not found", c.get(format!("{}/workloads/nope", s.base))),
+        (
+            "server function",
+            c.post(format!("{}/api/phase_counts", s.base)),
+        ),
+        (
+            "cross-origin refusal",
+            c.post(format!("{}/api/phase_counts", s.base))
+                .header("origin", "https://evil.example"),
+        ),
+        ("static file", c.get(format!("{}/pkg/strata.css", s.base))),
+        (
+            "SVG",
+            c.get(format!("{}/charts/workloads-by-phase-and-team.svg", s.base)),
+        ),
+        ("health", c.get(format!("{}/health", s.base))),
+    ];
+    for (what, request) in answers {
+        let res = request.send().await.expect("request");
+        if what == "static file" {
+            assert_eq!(res.status().as_u16(), 200, "{what}");
+        }
+        assert_eq!(
+            header(&res, "x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{what}"
+        );
+        assert_eq!(
+            header(&res, "referrer-policy").as_deref(),
+            Some("same-origin"),
+            "{what}"
+        );
+        assert_eq!(
+            header(&res, "x-frame-options").as_deref(),
+            Some("DENY"),
+            "{what}"
+        );
+        assert_eq!(
+            header(&res, "strict-transport-security"),
+            None,
+            "{what}: not https"
+        );
+        let media = header(&res, "content-type").unwrap_or_default();
+        let csp = header(&res, "content-security-policy").unwrap_or_default();
+        if media.starts_with("text/html") {
+            assert_eq!(
+                header(&res, "cache-control").as_deref(),
+                Some("no-store"),
+                "{what}"
+            );
+        }
+        if media.starts_with("image/svg+xml") {
+            assert!(csp.starts_with("default-src 'none'"), "{what}: {csp}");
+        }
+        if what == "page" {
+            assert!(
+                csp.contains("'nonce-"),
+                "the page's own policy is kept: {csp}"
+            );
+        }
+    }
+    let res = c
+        .get(format!("{}/workloads", https.base))
+        .header("host", "strata.example.org")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(header(&res, "strict-transport-security").is_some_and(|v| v.starts_with("max-age=")));
+}
+
 on_both_backends!(
+    security_headers_are_on_every_response,
     only_our_own_host_names_are_answered,
     health_and_pages_answer_with_the_right_status,
     malformed_list_parameters_are_clamped_never_a_500,
