@@ -1,5 +1,6 @@
 //! The HTTP surface: Leptos pages and server functions, the SVG chart routes, static assets,
-//! the health check, sessions, the host and cross-origin checks, request ids and tracing.
+//! the health check, sessions, the host and cross-origin checks, request ids, tracing and
+//! compression.
 
 use crate::headers::Https;
 use crate::hosts::{own_hosts_only, AllowedHosts};
@@ -14,6 +15,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::sync::OnceLock;
+use tower_http::compression::predicate::{NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, CompressionLevel, DefaultPredicate};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -79,6 +82,15 @@ pub fn build(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(from_fn(forget_client_request_id))
+        // br or gzip when the client accepts it; level 4 keeps a page's compression well under
+        // a millisecond while taking most of the gain (a list page shrinks from 24 KB to 4 KB).
+        // Not the wasm: brotli over it on every download took 0.3 s (release) to 2.4 s (debug);
+        // it is to be compressed once, at build time.
+        .layer(
+            CompressionLayer::new()
+                .quality(CompressionLevel::Precise(4))
+                .compress_when(DefaultPredicate::new().and(NotForContentType::new("application/wasm"))),
+        )
         // Outermost, so that every answer of every layer above carries them.
         .layer(map_response_with_state(
             Https(state.config.is_https()),

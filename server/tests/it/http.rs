@@ -494,7 +494,49 @@ async fn security_headers_are_on_every_response(t: &TestDb) {
     assert!(header(&res, "strict-transport-security").is_some_and(|v| v.starts_with("max-age=")));
 }
 
+/// Pages, server functions and static files are compressed with what the client accepts (br
+/// before gzip), and sent as they are to a client that accepts neither.
+async fn responses_are_compressed_when_the_client_accepts_it(t: &TestDb) {
+    let site = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site");
+    let store: app::ports::SharedStore = Arc::new(t.db.clone());
+    let s = start_with(t, t.db.clone(), store, &[("STRATA_SITE_ROOT", site)]).await;
+    let c = client();
+    for path in ["/workloads", "/pkg/strata.css", "/pkg/strata.js"] {
+        let url = format!("{}{path}", s.base);
+        let plain = c.get(&url).send().await.expect("request");
+        assert_eq!(plain.status().as_u16(), 200, "{path}");
+        assert!(plain.headers().get("content-encoding").is_none(), "{path}");
+        let raw = plain.bytes().await.expect("body").len();
+        for (accepts, used) in [("gzip, deflate, br", "br"), ("gzip", "gzip")] {
+            let res = c
+                .get(&url)
+                .header("accept-encoding", accepts)
+                .send()
+                .await
+                .expect("request");
+            let encoding = res.headers().get("content-encoding").cloned();
+            assert_eq!(
+                encoding.as_ref().map(|v| v.as_bytes()),
+                Some(used.as_bytes()),
+                "{path}"
+            );
+            let sent = res.bytes().await.expect("body").len();
+            assert!(sent * 2 < raw, "{path} with {used}: {sent} of {raw} bytes");
+        }
+    }
+    // The wasm is not compressed on every download (see the router).
+    let wasm = c
+        .get(format!("{}/pkg/strata.wasm", s.base))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(wasm.status().as_u16(), 200);
+    assert!(wasm.headers().get("content-encoding").is_none());
+}
+
 on_both_backends!(
+    responses_are_compressed_when_the_client_accepts_it,
     security_headers_are_on_every_response,
     only_our_own_host_names_are_answered,
     health_and_pages_answer_with_the_right_status,
