@@ -218,6 +218,7 @@ async fn serve(config: Config) -> Result<(), Failure> {
     let db = connect(&config, &config.db_limits).await?;
     let addr = config.addr;
     let public = config.public_url.clone();
+    let names = crate::hosts::AllowedHosts::new(&config.public_url, &config.allowed_hosts);
     let sweeper = crate::sessions::spawn_sweeper(&db);
     let state = AppState::new(config, db);
     let app = crate::router::build(state);
@@ -226,6 +227,10 @@ async fn serve(config: Config) -> Result<(), Failure> {
         .map_err(|e| format!("cannot listen on {addr} (STRATA_ADDR): {e}"))?;
     tracing::info!(%addr, "listening");
     println!("Strata is running at {public} (Ctrl-C stops it)");
+    println!(
+        "It answers requests for {} (STRATA_PUBLIC_URL, STRATA_ALLOWED_HOSTS)",
+        names.0.join(", ")
+    );
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -71,13 +71,15 @@ fn allowed_hosts(text: &str) -> Result<Vec<String>, ConfigError> {
             let plain = name
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
-            let v6 = name.starts_with('[')
+            let v6 = name.len() > 2
+                && name.starts_with('[')
                 && name.ends_with(']')
                 && name[1..name.len() - 1]
                     .chars()
                     .all(|c| c.is_ascii_hexdigit() || c == ':');
             if (plain || v6) && name.len() <= 253 {
-                Ok(name.to_lowercase())
+                // A final dot names the same host (`strata.internal.`).
+                Ok(name.trim_end_matches('.').to_lowercase())
             } else {
                 Err(bad(
                     "STRATA_ALLOWED_HOSTS",
@@ -128,7 +130,22 @@ impl Config {
         };
         let site_root =
             PathBuf::from(var("STRATA_SITE_ROOT").unwrap_or_else(|| "target/site".into()));
-        let public_url = var("STRATA_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
+        let public_url = match var("STRATA_PUBLIC_URL") {
+            Some(url) => url,
+            // Listening on every interface says nothing of the name people use, and only
+            // requests for our own host names are answered.
+            None if addr.ip().is_unspecified() => {
+                return Err(bad(
+                    "STRATA_PUBLIC_URL",
+                    format!(
+                        "must be set when STRATA_ADDR ({addr}) listens on every interface: \
+                         the address people open, e.g. http://strata.example.org:{}",
+                        addr.port()
+                    ),
+                ))
+            }
+            None => format!("http://{addr}"),
+        };
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err(bad(
                 "STRATA_PUBLIC_URL",
@@ -267,11 +284,24 @@ mod tests {
         let c =
             cfg(&[("STRATA_ALLOWED_HOSTS", " Strata.internal, [::1],,10.0.0.5 ")]).expect("valid");
         assert_eq!(c.allowed_hosts, ["strata.internal", "[::1]", "10.0.0.5"]);
+        let dotted = cfg(&[("STRATA_ALLOWED_HOSTS", "strata.internal.")]).expect("valid");
+        assert_eq!(dotted.allowed_hosts, ["strata.internal"]);
+        let every = cfg(&[("STRATA_ADDR", "0.0.0.0:3000")])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(every.contains("STRATA_PUBLIC_URL"), "{every}");
+        let named = cfg(&[
+            ("STRATA_ADDR", "0.0.0.0:3000"),
+            ("STRATA_PUBLIC_URL", "https://strata.example.org"),
+        ]);
+        assert!(named.is_ok());
         for bad in [
             "https://strata.internal",
             "strata.internal:8080",
             "a/b",
             "a b",
+            "[]",
         ] {
             let e = cfg(&[("STRATA_ALLOWED_HOSTS", bad)])
                 .err()

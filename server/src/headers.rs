@@ -11,10 +11,11 @@ use axum::response::Response;
 /// nothing else, scripts included.
 const SVG_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
-/// A year, with subdomains, once the public URL is https.
-const HSTS: &str = "max-age=31536000; includeSubDomains";
+/// A year, for this host only: other hosts of the same domain may not all speak https.
+const HSTS: &str = "max-age=31536000";
 
-/// Whether the server is reached over https (its public URL).
+/// Whether the server is reached over https at a name other than loopback (HSTS on `localhost`
+/// would hold every other local server on that name to https too).
 #[derive(Clone, Copy)]
 pub struct Https(pub bool);
 
@@ -47,10 +48,7 @@ pub async fn secure(State(https): State<Https>, mut res: Response) -> Response {
         _ => {}
     }
     if https.0 {
-        h.insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static(HSTS),
-        );
+        keep_or_set(h, header::STRICT_TRANSPORT_SECURITY, HSTS);
     }
     res
 }

@@ -25,20 +25,40 @@ impl AllowedHosts {
             .split('/')
             .next()
             .unwrap_or_default();
+        // Without any `user@` part: it names no host.
+        let authority = authority.rsplit('@').next().unwrap_or_default();
         let own = host_name(authority);
         let mut names = vec![own.clone()];
         if LOOPBACK.contains(&own.as_str()) {
             names.extend(LOOPBACK.iter().map(|n| n.to_string()));
         }
-        names.extend(extra.iter().map(|n| n.to_lowercase()));
+        names.extend(extra.iter().map(|n| host_name(n)));
         names.sort();
         names.dedup();
         AllowedHosts(names.into())
     }
 
-    fn allows(&self, authority: &str) -> bool {
+    /// Whether our names are this machine's (the public URL is on loopback).
+    pub fn is_loopback(&self) -> bool {
+        LOOPBACK.iter().all(|n| self.0.iter().any(|o| o == n))
+    }
+
+    /// Whether `authority` (`name[:port]`) names one of our hosts.
+    pub fn allows(&self, authority: &str) -> bool {
         let name = host_name(authority);
-        self.0.contains(&name)
+        !name.is_empty() && self.0.contains(&name)
+    }
+
+    /// Whether a browser's `Origin` (`scheme://name[:port]`) is a page of one of our hosts.
+    /// Another port of the same host is another site's page too, but browsers say so in
+    /// `Sec-Fetch-Site`, which the origin check refuses first.
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        match origin.split_once("://") {
+            Some(("http" | "https", authority)) => {
+                !authority.contains('/') && self.allows(authority)
+            }
+            _ => false,
+        }
     }
 }
 
@@ -60,11 +80,11 @@ pub async fn own_hosts_only(
     next: Next,
 ) -> Response {
     // HTTP/1.1 names the host in `Host`, HTTP/2 in the request's authority.
-    let authority = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .or_else(|| req.uri().authority().map(|a| a.as_str()));
+    // A Host that is not text is nobody's name.
+    let authority = match req.headers().get(header::HOST) {
+        Some(host) => host.to_str().ok(),
+        None => req.uri().authority().map(|a| a.as_str()),
+    };
     let ours = authority.is_some_and(|a| allowed.allows(a));
     if ours || req.uri().path() == "/health" {
         return next.run(req).await;
@@ -113,6 +133,30 @@ mod tests {
         }
         for refused in ["localhost:3000", "127.0.0.1", "example.org"] {
             assert!(!public.allows(refused), "{refused}");
+        }
+        let with_user = AllowedHosts::new("https://admin@strata.example.org", &[]);
+        assert!(with_user.allows("strata.example.org") && !with_user.allows("admin"));
+    }
+
+    #[test]
+    fn origins_of_our_hosts_only() {
+        let local = AllowedHosts::new("http://127.0.0.1:3000", &["strata.internal.".into()]);
+        for ok in [
+            "http://127.0.0.1:3000",
+            "http://localhost:3000",
+            "http://[::1]:3000",
+            "https://strata.internal",
+        ] {
+            assert!(local.allows_origin(ok), "{ok}");
+        }
+        for refused in [
+            "https://evil.example",
+            "null",
+            "http://",
+            "ftp://localhost",
+            "http://localhost/x",
+        ] {
+            assert!(!local.allows_origin(refused), "{refused}");
         }
     }
 }

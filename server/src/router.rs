@@ -4,7 +4,7 @@
 
 use crate::headers::Https;
 use crate::hosts::{own_hosts_only, AllowedHosts};
-use crate::security::{same_origin_only, TrustedOrigin};
+use crate::security::same_origin_only;
 use crate::state::AppState;
 use app::app::{shell, App};
 use axum::extract::{Request, State};
@@ -65,10 +65,10 @@ pub fn build(state: AppState) -> Router {
             crate::time_limit::RequestTimeout(state.config.request_timeout),
             crate::time_limit::limit,
         ));
-    let origin = TrustedOrigin(crate::security::trusted_origins(&state.config.public_url).into());
+    // Our host names decide both which requests are answered and which pages may post.
     let hosts = AllowedHosts::new(&state.config.public_url, &state.config.allowed_hosts);
-    app.layer(from_fn_with_state(hosts, own_hosts_only))
-        .layer(from_fn_with_state(origin, same_origin_only))
+    app.layer(from_fn_with_state(hosts.clone(), own_hosts_only))
+        .layer(from_fn_with_state(hosts, same_origin_only))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(from_fn(with_request_id))
         .layer(PropagateRequestIdLayer::x_request_id())
@@ -93,7 +93,7 @@ pub fn build(state: AppState) -> Router {
         )
         // Outermost, so that every answer of every layer above carries them.
         .layer(map_response_with_state(
-            Https(state.config.is_https()),
+            Https(state.config.is_https() && !AllowedHosts::new(&state.config.public_url, &[]).is_loopback()),
             crate::headers::secure,
         ))
 }

@@ -373,6 +373,18 @@ async fn only_our_own_host_names_are_answered(t: &TestDb) {
         .await
         .expect("request");
     assert_eq!(res.status().as_u16(), 421, "server functions too");
+    // Pages of our own names may post: the configured name and every loopback name.
+    for origin in ["http://strata.internal", &format!("http://[::1]:{port}")] {
+        let res = c
+            .post(format!("{}/api/phase_counts", s.base))
+            .header("origin", origin)
+            .header("content-type", "application/json")
+            .body("{}")
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status().as_u16(), 200, "{origin}");
+    }
     let res = c
         .get(format!("{}/health", s.base))
         .header("host", "10.1.2.3")
