@@ -19,15 +19,7 @@ impl AllowedHosts {
     /// The host of `public_url`, every loopback name when that host is one of them (people type
     /// `localhost` as often as `127.0.0.1`), and the `extra` names from configuration.
     pub fn new(public_url: &str, extra: &[String]) -> Self {
-        let authority = public_url
-            .split_once("://")
-            .map_or(public_url, |(_, rest)| rest)
-            .split('/')
-            .next()
-            .unwrap_or_default();
-        // Without any `user@` part: it names no host.
-        let authority = authority.rsplit('@').next().unwrap_or_default();
-        let own = host_name(authority);
+        let own = public_host(public_url);
         let mut names = vec![own.clone()];
         if LOOPBACK.contains(&own.as_str()) {
             names.extend(LOOPBACK.iter().map(|n| n.to_string()));
@@ -36,11 +28,6 @@ impl AllowedHosts {
         names.sort();
         names.dedup();
         AllowedHosts(names.into())
-    }
-
-    /// Whether our names are this machine's (the public URL is on loopback).
-    pub fn is_loopback(&self) -> bool {
-        LOOPBACK.iter().all(|n| self.0.iter().any(|o| o == n))
     }
 
     /// Whether `authority` (`name[:port]`) names one of our hosts.
@@ -60,6 +47,23 @@ impl AllowedHosts {
             _ => false,
         }
     }
+}
+
+/// The host name of `public_url`, lowercase, without port, path or `user@` (which names no
+/// host).
+fn public_host(public_url: &str) -> String {
+    let authority = public_url
+        .split_once("://")
+        .map_or(public_url, |(_, rest)| rest)
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    host_name(authority.rsplit('@').next().unwrap_or_default())
+}
+
+/// Whether `public_url` names this machine (`localhost`, `127.0.0.1`, `[::1]`).
+pub fn is_loopback(public_url: &str) -> bool {
+    LOOPBACK.contains(&public_host(public_url).as_str())
 }
 
 /// The host part of an authority (`name:port`, `[v6]:port`), lowercase, without a final dot.

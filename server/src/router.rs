@@ -93,7 +93,7 @@ pub fn build(state: AppState) -> Router {
         )
         // Outermost, so that every answer of every layer above carries them.
         .layer(map_response_with_state(
-            Https(state.config.is_https() && !AllowedHosts::new(&state.config.public_url, &[]).is_loopback()),
+            Https(state.config.is_https() && !crate::hosts::is_loopback(&state.config.public_url)),
             crate::headers::secure,
         ))
 }

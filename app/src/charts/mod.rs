@@ -1,6 +1,7 @@
 //! Charts drawn on the server as SVG with plotters: functions from data to a `ChartView`
-//! (markup plus the same numbers as a table), the drawing memoized by its inputs (`bars.rs`). Pages embed them; the server also serves them as
-//! standalone SVG files so that reports can reuse them. No system fonts are needed.
+//! (markup plus the same numbers as a table), the drawing memoized by its inputs (`bars.rs`).
+//! Pages embed them; the server also serves them as standalone SVG files so that reports can
+//! reuse them. No system fonts are needed.
 
 mod bars;
 

@@ -7,8 +7,8 @@ use super::{Outcome, Refusal};
 use crate::domain::listing::WorkloadQuery;
 use crate::domain::workload::Workload;
 use crate::domain::workload_form::WorkloadForm;
-use crate::domain::{Phase, Principal, WorkloadId};
-use crate::dto::{EditForm, FormChoices, PhaseCount, Team, WorkloadPage, WorkloadView};
+use crate::domain::{Phase, Principal, UserId, WorkloadId};
+use crate::dto::{EditForm, FormChoices, PhaseCount, Team, User, WorkloadPage, WorkloadView};
 use crate::error::AppError;
 use crate::ports::{Constraint, Store, StoreError};
 use tracing::instrument;
@@ -57,12 +57,8 @@ pub async fn view(
         })?;
     let mut owner_ids = vec![workload.draft.primary_owner.clone()];
     owner_ids.extend(workload.draft.other_owners.iter().cloned());
-    let users = store.users_by_ids(&owner_ids).await?;
     // Primary owner first, then the others in the order they were given.
-    let owners = owner_ids
-        .iter()
-        .filter_map(|id| users.iter().find(|u| &u.id == id).cloned())
-        .collect();
+    let owners = users_in_order(store, &owner_ids).await?;
     let (requirements, readiness) = for_workload(store, &workload).await?;
     let layer_chart =
         super::charts::layer_chart(requirements.iter().map(|r| (r.required, r.layer)));
@@ -77,6 +73,15 @@ pub async fn view(
     })
 }
 
+/// The people of `ids`, in the order of `ids` (the store returns them in name order).
+async fn users_in_order(store: &dyn Store, ids: &[UserId]) -> Result<Vec<User>, AppError> {
+    let users = store.users_by_ids(ids).await?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| users.iter().find(|u| &u.id == id).cloned())
+        .collect())
+}
+
 /// The current version of a workload as the values of its edit form.
 #[instrument(skip_all, fields(workload.id = %id))]
 pub async fn edit_form(
@@ -85,13 +90,11 @@ pub async fn edit_form(
     id: &WorkloadId,
 ) -> Result<EditForm, AppError> {
     let workload = load(store, caller, id).await?;
-    let others = store.users_by_ids(&workload.draft.other_owners).await?;
     // In the order they were given, as the form showed them.
-    let emails: Vec<String> = workload
-        .draft
-        .other_owners
-        .iter()
-        .filter_map(|id| others.iter().find(|u| &u.id == id).map(|u| u.email.clone()))
+    let emails: Vec<String> = users_in_order(store, &workload.draft.other_owners)
+        .await?
+        .into_iter()
+        .map(|u| u.email)
         .collect();
     Ok(EditForm {
         id: workload.id.clone(),
