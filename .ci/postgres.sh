@@ -2,8 +2,11 @@
 # Prints a PostgreSQL URL for the tests, making one available if needed:
 # STRATA_TEST_DATABASE_URL when set; otherwise the local cluster (started when stopped,
 # installed from Debian when absent) with a `strata_test` role that logs in with a password
-# over TCP, so nothing relies on trust authentication.
+# over TCP, so nothing relies on trust authentication. The password is new on every run
+# (random, never a well-known one left on the machine); the URL is also kept, readable by this
+# user only, in target/postgres-test-url for connecting by hand.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 if [ -n "${STRATA_TEST_DATABASE_URL:-}" ]; then
   echo "$STRATA_TEST_DATABASE_URL"
   exit 0
@@ -39,15 +42,21 @@ if [ -z "$ready" ]; then
   log "see /var/log/postgresql/postgresql-$version-$name.log"
   exit 1
 fi
-# The postgres account reaches its server over the local socket (peer authentication).
-as_root runuser -u postgres -- psql -q -p "$port" -v ON_ERROR_STOP=1 >&2 <<'SQL'
-do $$
+# Letters and digits only: the password goes into a URL and an SQL literal unquoted.
+password=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+# The postgres account reaches its server over the local socket (peer authentication). The
+# password travels on stdin, never on a command line that `ps` shows.
+as_root runuser -u postgres -- psql -q -p "$port" -v ON_ERROR_STOP=1 >&2 <<SQL
+do \$\$
 begin
   if not exists (select from pg_roles where rolname = 'strata_test') then
-    create role strata_test login createdb password 'strata_test';
+    create role strata_test login createdb password '$password';
   else
-    alter role strata_test login createdb password 'strata_test';
+    alter role strata_test login createdb password '$password';
   end if;
-end $$;
+end \$\$;
 SQL
-echo "postgres://strata_test:strata_test@127.0.0.1:$port/postgres"
+url="postgres://strata_test:$password@127.0.0.1:$port/postgres"
+mkdir -p target
+(umask 077 && printf '%s\n' "$url" > target/postgres-test-url)
+echo "$url"

@@ -26,6 +26,11 @@ pub enum AppError {
     Conflict(String),
     #[error("Something went wrong on our side (reference {0}).")]
     Internal(String),
+    /// This client made too many attempts of something limited; nothing was changed.
+    #[error(
+        "Too many attempts from your address; nothing was changed. Wait a minute and try again."
+    )]
+    TooManyAttempts,
     /// Too busy to answer in time; nothing was changed.
     #[error(
         "Strata is busy and could not answer in time; nothing was changed. Try again in a moment."
@@ -43,6 +48,7 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
             AppError::Validation(_) => 422,
+            AppError::TooManyAttempts => 429,
             AppError::Internal(_) => 500,
             AppError::Unavailable => 503,
         }
@@ -128,6 +134,9 @@ mod ssr {
                         .into(),
                 ),
                 StoreError::Busy => AppError::Unavailable,
+                StoreError::UnstorableText => {
+                    AppError::BadRequest("it holds characters that cannot be stored".into())
+                }
                 StoreError::Other(cause) => AppError::Internal(log_internal(cause)),
             }
         }
@@ -150,6 +159,7 @@ pub(crate) mod tests {
             AppError::NotFound("x".into()),
             AppError::Validation(FieldErrors::default()),
             AppError::Conflict("x".into()),
+            AppError::TooManyAttempts,
             AppError::Internal("r".into()),
             AppError::Unavailable,
         ];
@@ -161,6 +171,7 @@ pub(crate) mod tests {
                 | AppError::NotFound(_)
                 | AppError::Validation(_)
                 | AppError::Conflict(_)
+                | AppError::TooManyAttempts
                 | AppError::Internal(_)
                 | AppError::Unavailable => {}
             }
@@ -171,6 +182,6 @@ pub(crate) mod tests {
     #[test]
     fn every_variant_has_its_own_status() {
         let statuses: Vec<u16> = one_of_each().iter().map(AppError::status).collect();
-        assert_eq!(statuses, vec![400, 401, 403, 404, 422, 409, 500, 503]);
+        assert_eq!(statuses, vec![400, 401, 403, 404, 422, 409, 429, 500, 503]);
     }
 }

@@ -26,6 +26,10 @@ pub enum StoreError {
     /// time limit. Nothing was written; trying again later may work.
     #[error("the database is busy")]
     Busy,
+    /// The database cannot hold a text value (PostgreSQL refuses NUL). Input is checked before
+    /// it gets here; this keeps any value that slips through a refusal, not a failure.
+    #[error("text the database cannot hold")]
+    UnstorableText,
     /// Anything else; the text is for logs, never for the browser.
     #[error("storage failure: {0}")]
     Other(String),
@@ -192,10 +196,26 @@ pub trait DemoStore: Send + Sync {
     async fn remove_demo(&self, actor: Actor<'_>) -> StoreResult<u64>;
 }
 
-/// Everything the application needs from storage.
-pub trait Store: TeamStore + UserStore + WorkloadStore + CatalogStore + DemoStore {}
+/// Attempts counted per client and time window, for limits that must hold across every
+/// instance of the server (anonymous flash sessions now; sign-in attempts next).
+#[async_trait]
+pub trait AttemptStore: Send + Sync {
+    /// Counts one more attempt of `scope` by `client` in the window that starts at
+    /// `window_start` (Unix seconds); returns the window's count, this attempt included.
+    async fn count_attempt(&self, scope: &str, client: &str, window_start: i64)
+        -> StoreResult<u64>;
+}
 
-impl<T: TeamStore + UserStore + WorkloadStore + CatalogStore + DemoStore> Store for T {}
+/// Everything the application needs from storage.
+pub trait Store:
+    TeamStore + UserStore + WorkloadStore + CatalogStore + DemoStore + AttemptStore
+{
+}
+
+impl<T: TeamStore + UserStore + WorkloadStore + CatalogStore + DemoStore + AttemptStore> Store
+    for T
+{
+}
 
 /// How server functions and pages hold the store.
 pub type SharedStore = Arc<dyn Store>;

@@ -4,7 +4,6 @@
 use crate::http_error::ApiError;
 use crate::state::AppState;
 use app::api::context::principal;
-use app::domain::WorkloadId;
 use app::service::charts;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
@@ -36,7 +35,7 @@ pub async fn required_by_layer(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id = WorkloadId(id);
+    let id = app::service::workloads::workload_id(&id)?;
     let chart = charts::required_by_layer(&*state.store, &principal(&headers), &id).await?;
     Ok(svg(chart.svg))
 }

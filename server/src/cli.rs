@@ -231,6 +231,8 @@ async fn serve(config: Config) -> Result<(), Failure> {
         "It answers requests for {} (STRATA_PUBLIC_URL, STRATA_ALLOWED_HOSTS)",
         names.0.join(", ")
     );
+    // The peer's address is what per-client limits count by (client_address.rs).
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -23,6 +23,9 @@ pub struct Config {
     pub public_url: String,
     /// Host names requests may name besides the public URL's (`STRATA_ALLOWED_HOSTS`).
     pub allowed_hosts: Vec<String>,
+    /// Addresses of the reverse proxies whose `X-Forwarded-For` names the client
+    /// (`STRATA_TRUSTED_PROXIES`); from anyone else the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// `tracing` filter, e.g. `info` or `strata_server=debug`.
     pub log: String,
     /// Longest a page render or server function may take before it is answered with 503.
@@ -40,6 +43,7 @@ impl std::fmt::Debug for Config {
             .field("site_root", &self.site_root)
             .field("public_url", &self.public_url)
             .field("allowed_hosts", &self.allowed_hosts)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("log", &self.log)
             .field("request_timeout", &self.request_timeout)
             .field("db_limits", &self.db_limits)
@@ -88,6 +92,22 @@ fn allowed_hosts(text: &str) -> Result<Vec<String>, ConfigError> {
                     ),
                 ))
             }
+        })
+        .collect()
+}
+
+/// `STRATA_TRUSTED_PROXIES`: IP addresses separated by commas.
+fn trusted_proxies(text: &str) -> Result<Vec<std::net::IpAddr>, ConfigError> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| {
+            a.parse().map_err(|_| {
+                bad(
+                    "STRATA_TRUSTED_PROXIES",
+                    format!("“{a}” is not an IP address (addresses separated by commas)"),
+                )
+            })
         })
         .collect()
 }
@@ -154,6 +174,8 @@ impl Config {
         }
         let public_url = public_url.trim_end_matches('/').to_string();
         let allowed_hosts = allowed_hosts(var("STRATA_ALLOWED_HOSTS").as_deref().unwrap_or(""))?;
+        let trusted_proxies =
+            trusted_proxies(var("STRATA_TRUSTED_PROXIES").as_deref().unwrap_or(""))?;
         let log = var("STRATA_LOG").unwrap_or_else(|| "info".into());
         let millis = |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| {
             let Some(text) = var(name) else {
@@ -200,6 +222,7 @@ impl Config {
             site_root,
             public_url,
             allowed_hosts,
+            trusted_proxies,
             log,
         })
     }
@@ -277,6 +300,21 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(e.contains("STRATA_DATABASE_URL") && !e.contains("secret"));
+    }
+
+    #[test]
+    fn trusted_proxies_are_ip_addresses() {
+        let c = cfg(&[("STRATA_TRUSTED_PROXIES", " 10.0.0.1, ::1 ")]).expect("config");
+        assert_eq!(
+            c.trusted_proxies,
+            vec![
+                "10.0.0.1".parse::<std::net::IpAddr>().expect("ip"),
+                "::1".parse().expect("ip")
+            ]
+        );
+        let e = cfg(&[("STRATA_TRUSTED_PROXIES", "10.0.0.0/8")]).expect_err("a range");
+        assert_eq!(e.variable, "STRATA_TRUSTED_PROXIES");
+        assert!(e.problem.contains("10.0.0.0/8"), "{}", e.problem);
     }
 
     #[test]

@@ -129,6 +129,7 @@ mod tests {
             AppError::NotFound("x".into()),
             AppError::Validation(Default::default()),
             AppError::Conflict("x".into()),
+            AppError::TooManyAttempts,
             AppError::Internal("r".into()),
             AppError::Unavailable,
         ];

@@ -1,9 +1,11 @@
 //! The `strata` server: configuration, database, HTTP router and command-line tasks.
 
 pub mod bench;
+pub mod body_limit;
 pub mod catalog;
 pub mod charts;
 pub mod cli;
+pub mod client_address;
 pub mod config;
 pub mod db;
 pub mod demo;

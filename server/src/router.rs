@@ -1,7 +1,8 @@
 //! The HTTP surface: Leptos pages and server functions, the SVG chart routes, static assets,
-//! the health check, sessions, the host and cross-origin checks, request ids, tracing and
-//! compression.
+//! the health check, sessions, the host and cross-origin checks, body limits, the client's
+//! address, request ids, tracing and compression.
 
+use crate::client_address::TrustedProxies;
 use crate::headers::Https;
 use crate::hosts::{own_hosts_only, AllowedHosts};
 use crate::security::same_origin_only;
@@ -21,7 +22,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-/// Largest request body outside upload routes.
+/// Largest request body outside upload routes (server functions have their own, smaller one:
+/// `body_limit.rs`).
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The page routes, generated once per process. Generating them renders the app with resource
@@ -59,7 +61,9 @@ pub fn build(state: AppState) -> Router {
             _,
         >(context, shell))
         .with_state(state.clone())
-        .layer(from_fn(crate::http_error::html_for_failed_forms));
+        .layer(from_fn(crate::http_error::html_for_failed_forms))
+        // Inside the time limit, so that a body sent slowly is cut by it too.
+        .layer(from_fn(crate::body_limit::small_forms));
     let app =
         crate::sessions::layer(app, &state.db, state.config.is_https()).layer(from_fn_with_state(
             crate::time_limit::RequestTimeout(state.config.request_timeout),
@@ -67,7 +71,9 @@ pub fn build(state: AppState) -> Router {
         ));
     // Our host names decide both which requests are answered and which pages may post.
     let hosts = AllowedHosts::new(&state.config.public_url, &state.config.allowed_hosts);
-    app.layer(from_fn_with_state(hosts.clone(), own_hosts_only))
+    let proxies = TrustedProxies(std::sync::Arc::new(state.config.trusted_proxies.clone()));
+    app.layer(from_fn_with_state(proxies, crate::client_address::attach))
+        .layer(from_fn_with_state(hosts.clone(), own_hosts_only))
         .layer(from_fn_with_state(hosts, same_origin_only))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(from_fn(with_request_id))

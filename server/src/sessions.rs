@@ -31,13 +31,38 @@ fn with_store<S: SessionStore + Clone>(app: Router, store: S, secure: bool) -> R
     app.layer(layer)
 }
 
-/// Starts tower-sessions' own deletion task for `db`; `serve` aborts it on shutdown. Every
-/// instance may run one: the delete is idempotent, so nothing needs to coordinate it.
-pub fn spawn_sweeper(db: &Db) -> tokio::task::JoinHandle<()> {
-    match db {
+/// How long attempt counts are kept: longer than any limit's window.
+const ATTEMPTS_KEPT_SECONDS: i64 = 3600;
+
+/// The deletion tasks of one server instance.
+pub struct Sweeper(Vec<tokio::task::JoinHandle<()>>);
+
+impl Sweeper {
+    /// Stops every task.
+    pub fn abort(&self) {
+        self.0.iter().for_each(tokio::task::JoinHandle::abort);
+    }
+}
+
+/// Starts the deletion of expired sessions (tower-sessions' own task) and of old attempt
+/// counts for `db`; `serve` aborts them on shutdown. Every instance may run them: the deletes
+/// are idempotent, so nothing needs to coordinate them.
+pub fn spawn_sweeper(db: &Db) -> Sweeper {
+    let sessions = match db {
         Db::Sqlite(pool) => tokio::spawn(sweep(SqliteStore::new(pool.clone()))),
         Db::Postgres(pool) => tokio::spawn(sweep(PostgresStore::new(pool.clone()))),
-    }
+    };
+    let db = db.clone();
+    let attempts = tokio::spawn(async move {
+        loop {
+            let before = chrono::Utc::now().timestamp() - ATTEMPTS_KEPT_SECONDS;
+            if let Err(e) = db.forget_attempts_before(before).await {
+                tracing::warn!(error = %e, "could not delete old attempt counts");
+            }
+            tokio::time::sleep(SWEEP_EVERY).await;
+        }
+    });
+    Sweeper(vec![sessions, attempts])
 }
 
 async fn sweep<S: ExpiredDeletion + Clone>(store: S) {

@@ -65,6 +65,18 @@ pub fn set_status(code: u16) {
     }
 }
 
+/// The address of the client, as the server decided it (`client_address.rs`): what limits
+/// per client count by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
+
+/// The current request's client address; "unknown" when the server did not attach one.
+pub fn client_address() -> String {
+    use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<ClientAddress>().map(|a| a.0.clone()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
 /// The request's session, for one-shot flashes.
 pub async fn session() -> Result<tower_sessions::Session, AppError> {
     leptos_axum::extract::<tower_sessions::Session>()

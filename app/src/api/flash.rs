@@ -1,32 +1,66 @@
 //! One-shot flashes kept in the server-side session: a refused form's typed values and messages
 //! survive the redirect back to the form without JavaScript, and never travel in a URL.
+//!
+//! Flashes are bounded so that anonymous posts cannot fill the session table: a flash holds
+//! clipped values and messages of bounded length, a session keeps flashes for a few pages at
+//! most, and a session created for flashes alone (marked `flash_only`) lives minutes, is
+//! deleted when its last flash is read, and may be started only so often per client address
+//! (`service::attempts::NEW_FLASH_SESSIONS`). Signing in (a later issue) removes the mark.
 
 use crate::dto::FormFlash;
 use crate::error::AppError;
 use leptos::prelude::*;
+
+/// Session key of the pending flashes: (page path, flash), oldest first.
+#[cfg(feature = "ssr")]
+const FLASHES: &str = "flashes";
+/// Session key marking a session that exists only to carry flashes.
+#[cfg(feature = "ssr")]
+const FLASH_ONLY: &str = "flash_only";
+/// Most pages with a pending flash in one session; the oldest is dropped first.
+#[cfg(feature = "ssr")]
+const PAGES_MAX: usize = 4;
+/// How long a flash-only session lives without use, in minutes.
+#[cfg(feature = "ssr")]
+const FLASH_ONLY_MINUTES: i64 = 10;
+
+#[cfg(feature = "ssr")]
+type Pending = Vec<(String, FormFlash)>;
 
 /// Reads and removes the flash kept for `key` (the page path the form lives on).
 #[server(endpoint = "take_flash", input = server_fn::codec::Json)]
 pub async fn take_flash(key: String) -> Result<Option<FormFlash>, AppError> {
     use crate::api::context::{call, session};
     call(|_| async move {
-        Ok(session()
-            .await?
-            .remove::<FormFlash>(&flash_key(&key))
-            .await?)
+        let session = session().await?;
+        // A request without a session cookie reads nothing from the store here.
+        let mut pending: Pending = session.get(FLASHES).await?.unwrap_or_default();
+        let Some(at) = pending.iter().position(|(page, _)| *page == key) else {
+            return Ok(None);
+        };
+        let (_, flash) = pending.remove(at);
+        let flash_only = session.get::<bool>(FLASH_ONLY).await?.unwrap_or(false);
+        if pending.is_empty() && flash_only {
+            // Nothing else in it: the row and the cookie go.
+            session.flush().await?;
+        } else if pending.is_empty() {
+            session.remove_value(FLASHES).await?;
+        } else {
+            session.insert(FLASHES, pending).await?;
+            if flash_only {
+                short_lived(&session);
+            }
+        }
+        Ok(Some(flash))
     })
     .await
-}
-
-/// Session key of the flash for a page.
-pub fn flash_key(page: &str) -> String {
-    format!("flash:{page}")
 }
 
 /// Answers a form's outcome: done → the browser goes to `done_page(value)`; refused → the form
 /// goes back to `page` with what was typed and why, as a one-shot flash.
 #[cfg(feature = "ssr")]
 pub async fn answer<T>(
+    store: &dyn crate::ports::Store,
     page: &str,
     values: crate::domain::workload_form::WorkloadForm,
     outcome: crate::service::Outcome<T>,
@@ -53,8 +87,53 @@ pub async fn answer<T>(
         errors: refusal.errors,
         message,
     };
-    let session = crate::api::context::session().await?;
-    session.insert(&flash_key(page), flash).await?;
+    keep(store, page, flash).await?;
     leptos_axum::redirect(page);
     Ok(())
+}
+
+/// Keeps `flash` for `page` in the request's session, starting a flash-only session when the
+/// request has none (counted against the client's limit).
+#[cfg(feature = "ssr")]
+async fn keep(
+    store: &dyn crate::ports::Store,
+    page: &str,
+    flash: FormFlash,
+) -> Result<(), AppError> {
+    use crate::api::context::{client_address, session};
+    use crate::service::attempts::{attempt, NEW_FLASH_SESSIONS};
+    let session = session().await?;
+    // Reading first loads the session: only then does `id` tell whether one is stored.
+    let mut pending: Pending = session.get(FLASHES).await?.unwrap_or_default();
+    let marked = session.get::<bool>(FLASH_ONLY).await?.unwrap_or(false);
+    let new = session.id().is_none();
+    if new {
+        attempt(
+            store,
+            NEW_FLASH_SESSIONS,
+            &client_address(),
+            chrono::Utc::now(),
+        )
+        .await?;
+    }
+    if new || marked {
+        session.insert(FLASH_ONLY, true).await?;
+        short_lived(&session);
+    }
+    pending.retain(|(p, _)| p != page);
+    pending.push((page.to_string(), flash));
+    let excess = pending.len().saturating_sub(PAGES_MAX);
+    pending.drain(..excess);
+    session.insert(FLASHES, pending).await?;
+    Ok(())
+}
+
+/// Gives a flash-only session its short life. Needed on every save: tower-sessions takes the
+/// expiry of a session it loads from its configuration (hours), not from the stored row.
+#[cfg(feature = "ssr")]
+fn short_lived(session: &tower_sessions::Session) {
+    use tower_sessions::{cookie::time::Duration, Expiry};
+    session.set_expiry(Some(Expiry::OnInactivity(Duration::minutes(
+        FLASH_ONLY_MINUTES,
+    ))));
 }

@@ -9,15 +9,17 @@ pub async fn change_phase(id: String, revision: i64, direction: String) -> Resul
     use crate::api::{context::call, flash::answer};
     use crate::domain::phase::PhaseDirection;
     use crate::domain::workload_form::WorkloadForm;
-    use crate::domain::WorkloadId;
     call(|c| async move {
         let direction = PhaseDirection::from_field(&direction).map_err(AppError::Validation)?;
-        let wid = WorkloadId(id);
+        let wid = crate::service::workloads::workload_id(&id)?;
         let page = format!("/workloads/{wid}");
         let outcome =
             crate::service::phase::change_phase(&*c.store, &c.principal, &wid, revision, direction)
                 .await?;
-        answer(&page, WorkloadForm::default(), outcome, |()| page.clone()).await
+        answer(&*c.store, &page, WorkloadForm::default(), outcome, |()| {
+            page.clone()
+        })
+        .await
     })
     .await
 }

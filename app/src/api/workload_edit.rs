@@ -19,7 +19,10 @@ pub async fn create_workload(form: WorkloadForm) -> Result<(), AppError> {
     use crate::api::{context::call, flash::answer};
     call(|c| async move {
         let outcome = crate::service::workloads::create(&*c.store, &c.principal, &form).await?;
-        answer(NEW_PAGE, form, outcome, |id| format!("/workloads/{id}")).await
+        answer(&*c.store, NEW_PAGE, form, outcome, |id| {
+            format!("/workloads/{id}")
+        })
+        .await
     })
     .await
 }
@@ -28,12 +31,11 @@ pub async fn create_workload(form: WorkloadForm) -> Result<(), AppError> {
 #[server(endpoint = "update_workload")]
 pub async fn update_workload(id: String, form: WorkloadForm) -> Result<(), AppError> {
     use crate::api::{context::call, flash::answer};
-    use crate::domain::WorkloadId;
     call(|c| async move {
-        let wid = WorkloadId(id);
+        let wid = crate::service::workloads::workload_id(&id)?;
         let outcome =
             crate::service::workloads::update(&*c.store, &c.principal, &wid, &form).await?;
-        answer(&edit_page(wid.as_str()), form, outcome, |id| {
+        answer(&*c.store, &edit_page(wid.as_str()), form, outcome, |id| {
             format!("/workloads/{id}")
         })
         .await

@@ -17,22 +17,16 @@ pub async fn list_workloads(query: WorkloadQuery) -> Result<WorkloadPage, AppErr
 #[server(endpoint = "get_workload", input = server_fn::codec::Json)]
 pub async fn get_workload(id: String) -> Result<WorkloadView, AppError> {
     use crate::api::context::call;
-    use crate::domain::WorkloadId;
-    call(|c| async move {
-        crate::service::workloads::view(&*c.store, &c.principal, &WorkloadId(id)).await
-    })
-    .await
+    use crate::service::workloads::{view, workload_id};
+    call(|c| async move { view(&*c.store, &c.principal, &workload_id(&id)?).await }).await
 }
 
 /// The edit form's starting values for a workload; 404 when unknown.
 #[server(endpoint = "get_edit_form", input = server_fn::codec::Json)]
 pub async fn get_edit_form(id: String) -> Result<EditForm, AppError> {
     use crate::api::context::call;
-    use crate::domain::WorkloadId;
-    call(|c| async move {
-        crate::service::workloads::edit_form(&*c.store, &c.principal, &WorkloadId(id)).await
-    })
-    .await
+    use crate::service::workloads::{edit_form, workload_id};
+    call(|c| async move { edit_form(&*c.store, &c.principal, &workload_id(&id)?).await }).await
 }
 
 /// Workloads by team and phase, drawn and as a table.

@@ -108,6 +108,23 @@ impl WorkloadQuery {
         self
     }
 
+    /// Why this query cannot be answered, if it cannot: a team filter that is not shaped like a
+    /// team id, or search text holding control characters (the list never guesses what such a
+    /// parameter meant).
+    pub fn problem(&self) -> Option<&'static str> {
+        if self
+            .team
+            .as_deref()
+            .is_some_and(|t| !super::ids::is_id_shaped(t))
+        {
+            return Some("the team filter is not a team id");
+        }
+        if !super::text::is_single_line(&self.search) {
+            return Some("the search text holds control characters");
+        }
+        None
+    }
+
     /// The URL query string for this query (without `?`), leaving out defaults.
     pub fn to_query_string(&self) -> String {
         let mut parts: Vec<(String, String)> = Vec::new();
@@ -170,6 +187,18 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn filters_holding_what_no_id_or_search_has_are_problems() {
+        let q = |pairs: &[(&str, &str)]| WorkloadQuery::from_params(&params(pairs));
+        assert_eq!(
+            q(&[("team", "019a7c3e-5b2f"), ("q", "crédit scorer")]).problem(),
+            None
+        );
+        assert!(q(&[("team", "a\0")]).problem().is_some());
+        assert!(q(&[("team", "' or 1=1")]).problem().is_some());
+        assert!(q(&[("q", "x\u{0}y")]).problem().is_some());
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod layer;
 pub mod listing;
 pub mod phase;
 pub mod principal;
+pub mod text;
 pub mod workload;
 pub mod workload_form;
 

@@ -3,6 +3,8 @@
 
 use super::attribute_fields::{attribute_field, ATTRIBUTE_FIELDS};
 use super::attributes::Attributes;
+use super::ids::ID_MAX;
+use super::text::{clip_chars, is_multi_line, is_single_line, CONTROL_MESSAGE};
 use super::workload::{ArtifactRef, Workload};
 use super::FieldErrors;
 use serde::{Deserialize, Serialize};
@@ -23,6 +25,10 @@ const ATTRIBUTE_KEEP: usize = 64;
 
 /// Most additional owners.
 pub const OTHER_OWNERS_MAX: usize = 10;
+/// Longest email address (RFC 5321's limit on a path).
+pub const EMAIL_MAX: usize = 254;
+/// Length of a digest as written: `sha256:` and 64 hex digits.
+const DIGEST_LEN: usize = 71;
 
 /// The workload form exactly as typed: every field is text, so a refused form can be shown
 /// again with what the person entered.
@@ -128,38 +134,53 @@ impl WorkloadForm {
         }
     }
 
-    /// The form with every field cut to a length no valid value exceeds, so that keeping a
-    /// refused form for one more showing costs little storage, whatever was sent.
+    /// The form with every field cut to twice the longest valid value, so that keeping a refused
+    /// form for one more showing costs little storage whatever was sent, while a value typed a
+    /// little too long comes back whole to be shortened.
     pub fn clipped(mut self) -> Self {
-        const KEEP: usize = 2 * DESCRIPTION_MAX;
-        for field in [
-            &mut self.name,
-            &mut self.description,
-            &mut self.team_id,
-            &mut self.primary_owner,
-            &mut self.other_owners,
-            &mut self.model_name,
-            &mut self.model_version,
-            &mut self.model_digest,
-            &mut self.dataset_name,
-            &mut self.dataset_version,
-            &mut self.dataset_digest,
-            &mut self.tags,
-            &mut self.revision,
+        let list = |n: usize, each: usize| n * (each + 2);
+        for (field, max) in [
+            (&mut self.name, NAME_MAX),
+            (&mut self.description, DESCRIPTION_MAX),
+            (&mut self.team_id, ID_MAX),
+            (&mut self.primary_owner, ID_MAX),
+            (&mut self.other_owners, list(OTHER_OWNERS_MAX, EMAIL_MAX)),
+            (&mut self.model_name, REF_MAX),
+            (&mut self.model_version, REF_MAX),
+            (&mut self.model_digest, DIGEST_LEN),
+            (&mut self.dataset_name, REF_MAX),
+            (&mut self.dataset_version, REF_MAX),
+            (&mut self.dataset_digest, DIGEST_LEN),
+            (&mut self.tags, list(TAGS_MAX, TAG_MAX)),
+            (&mut self.revision, 20),
         ] {
-            if field.chars().count() > KEEP {
-                *field = field.chars().take(KEEP).collect();
-            }
+            clip_chars(field, 2 * max);
         }
         // Only known attributes are kept, each cut to a length no code exceeds.
         self.attributes
             .retain(|code, _| attribute_field(code).is_some());
         for v in self.attributes.values_mut() {
-            if v.chars().count() > ATTRIBUTE_KEEP {
-                *v = v.chars().take(ATTRIBUTE_KEEP).collect();
-            }
+            clip_chars(v, ATTRIBUTE_KEEP);
         }
         self
+    }
+
+    /// The one-line text fields, by field name (the description is the one multi-line field).
+    fn single_line_fields(&self) -> [(&'static str, &str); 12] {
+        [
+            ("name", &self.name),
+            ("team_id", &self.team_id),
+            ("primary_owner", &self.primary_owner),
+            ("other_owners", &self.other_owners),
+            ("model_name", &self.model_name),
+            ("model_version", &self.model_version),
+            ("model_digest", &self.model_digest),
+            ("dataset_name", &self.dataset_name),
+            ("dataset_version", &self.dataset_version),
+            ("dataset_digest", &self.dataset_digest),
+            ("tags", &self.tags),
+            ("revision", &self.revision),
+        ]
     }
 
     /// Checks only the attributes (for vectors written as `code=value` pairs: demo data,
@@ -172,13 +193,21 @@ impl WorkloadForm {
     /// Checks everything that needs no store; every problem is reported against its field.
     pub fn check(&self) -> Result<CheckedForm, FieldErrors> {
         let mut e = FieldErrors::default();
+        // First, so that a field holding a control character is told so (the first message
+        // of a field wins) rather than something its invisible character caused.
+        for (field, value) in self.single_line_fields() {
+            if !is_single_line(value) {
+                e.add(field, CONTROL_MESSAGE);
+            }
+        }
+        if !is_multi_line(&self.description) {
+            e.add("description", CONTROL_MESSAGE);
+        }
         let name = self.name.trim().to_string();
         if name.is_empty() {
             e.add("name", "Enter a name.");
         } else if name.chars().count() > NAME_MAX {
             e.add("name", format!("Use at most {NAME_MAX} characters."));
-        } else if name.chars().any(char::is_control) {
-            e.add("name", "Remove control characters.");
         }
         let description = self.description.trim().to_string();
         if description.chars().count() > DESCRIPTION_MAX {
@@ -198,6 +227,14 @@ impl WorkloadForm {
             e.add(
                 "other_owners",
                 format!("List at most {OTHER_OWNERS_MAX} owners."),
+            );
+        } else if other_owner_emails
+            .iter()
+            .any(|m| m.chars().count() > EMAIL_MAX)
+        {
+            e.add(
+                "other_owners",
+                format!("An email address has at most {EMAIL_MAX} characters."),
             );
         } else if let Some(bad) = other_owner_emails.iter().find(|m| !looks_like_email(m)) {
             e.add(
@@ -362,9 +399,13 @@ fn looks_like_email(s: &str) -> bool {
         (Some(local), Some(domain), None) if !local.is_empty() && domain.contains('.') && !s.contains(' '))
 }
 
-/// Echoing a value into a message stays short.
+/// Echoing a value into a message stays short and shows no control character.
 fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(40).collect();
+    let mut out: String = s
+        .chars()
+        .take(40)
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect();
     if s.chars().count() > 40 {
         out.push('…');
     }

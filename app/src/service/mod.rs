@@ -3,6 +3,7 @@
 //! audits) and calls the store. Server functions, the standalone SVG routes and the future
 //! `/api/v1` handlers all call these, so no lookup, rule or error mapping is written twice.
 
+pub mod attempts;
 pub mod catalog;
 pub mod charts;
 pub mod phase;

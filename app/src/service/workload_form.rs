@@ -18,19 +18,27 @@ pub async fn resolve(
         Err(e) => return Ok(Err(e)),
     };
     let mut errors = FieldErrors::default();
-    let team_id = TeamId(checked.team_id.clone());
-    if store.get_team(&team_id).await?.is_none() {
+    // Text not shaped like an id names nobody: no need to ask the store.
+    let team_id = TeamId::parse(&checked.team_id);
+    let team_exists = match &team_id {
+        Some(id) => store.get_team(id).await?.is_some(),
+        None => false,
+    };
+    if !team_exists {
         errors.add(
             "team_id",
             "Choose a team from the list; this one does not exist.",
         );
     }
-    let primary = UserId(checked.primary_owner.clone());
-    if store
-        .users_by_ids(std::slice::from_ref(&primary))
-        .await?
-        .is_empty()
-    {
+    let primary = UserId::parse(&checked.primary_owner);
+    let primary_exists = match &primary {
+        Some(id) => !store
+            .users_by_ids(std::slice::from_ref(id))
+            .await?
+            .is_empty(),
+        None => false,
+    };
+    if !primary_exists {
         errors.add(
             "primary_owner",
             "Choose an owner from the list; this person does not exist.",
@@ -40,16 +48,16 @@ pub async fn resolve(
     let mut other_owners: Vec<UserId> = Vec::new();
     for email in &checked.other_owner_emails {
         match found.iter().find(|u| u.email == *email) {
-            Some(u) if u.id != primary && !other_owners.contains(&u.id) => {
+            Some(u) if Some(&u.id) != primary.as_ref() && !other_owners.contains(&u.id) => {
                 other_owners.push(u.id.clone())
             }
             Some(_) => {}
             None => errors.add("other_owners", format!("No user has the email {email}.")),
         }
     }
-    if !errors.is_empty() {
+    let (Some(team_id), Some(primary), true) = (team_id, primary, errors.is_empty()) else {
         return Ok(Err(errors));
-    }
+    };
     let draft = WorkloadDraft {
         name: checked.name,
         description: checked.description,

@@ -25,7 +25,17 @@ pub async fn load(
 
 /// A workload that was read, or the one "not found" answer for one that was not.
 fn found(workload: Option<Workload>) -> Result<Workload, AppError> {
-    workload.ok_or_else(|| AppError::NotFound("This workload".into()))
+    workload.ok_or_else(not_found)
+}
+
+fn not_found() -> AppError {
+    AppError::NotFound("This workload".into())
+}
+
+/// The workload id written in an address or argument. Text of another shape names no workload:
+/// it gets the same "not found" as an unknown id, without a query.
+pub fn workload_id(text: &str) -> Result<WorkloadId, AppError> {
+    WorkloadId::parse(text).ok_or_else(not_found)
 }
 
 /// One page of the list; any caller's numbers are held to the URL's bounds.
@@ -35,7 +45,11 @@ pub async fn list(
     _caller: &Principal,
     query: WorkloadQuery,
 ) -> Result<WorkloadPage, AppError> {
-    Ok(store.list_workloads(&query.clamped()).await?)
+    let query = query.clamped();
+    if let Some(problem) = query.problem() {
+        return Err(AppError::BadRequest(problem.into()));
+    }
+    Ok(store.list_workloads(&query).await?)
 }
 
 /// A workload with team and owner names, its history, requirements and readiness.

@@ -23,6 +23,10 @@ pub enum DbError {
     /// No connection came free in time, or the work ran past its time limit.
     #[error("database busy: {0}")]
     Busy(&'static str),
+    /// PostgreSQL's character_not_in_repertoire (22021: NUL in text) or
+    /// untranslatable_character (22P05).
+    #[error("text the database cannot hold")]
+    UnstorableText,
     #[error("database: {0}")]
     Sqlx(sqlx::Error),
 }
@@ -75,6 +79,7 @@ impl From<sqlx::Error> for DbError {
         match db.code().as_deref() {
             Some("9") | Some("57014") => return DbError::Busy("the work ran past its time limit"),
             Some("5") | Some("517") => return DbError::Busy("the database stayed locked"),
+            Some("22021") | Some("22P05") => return DbError::UnstorableText,
             _ => {}
         }
         if db.is_foreign_key_violation() {
@@ -126,6 +131,10 @@ impl From<DbError> for StoreError {
                 StoreError::Conflict { constraint }
             }
             DbError::StaleRevision { current } => StoreError::StaleRevision { current },
+            DbError::UnstorableText => {
+                tracing::warn!("a text value the database cannot hold reached the store");
+                StoreError::UnstorableText
+            }
             DbError::Busy(why) => {
                 tracing::warn!(why, "database busy");
                 StoreError::Busy

@@ -56,6 +56,7 @@ pub async fn start_with(
     state.store = store.clone();
     let app = strata_server::router::build(state);
     let handle = tokio::spawn(async move {
+        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         axum::serve(listener, app).await.expect("serve");
     });
     Running {
@@ -255,12 +256,21 @@ async fn malformed_list_parameters_are_clamped_never_a_500(t: &TestDb) {
         "page=-1&per_page=0",
         "page=999999999999999999999",
         "sort=drop%20table&dir=up",
-        "phase=beta&team=%27%3B--",
+        "phase=beta&team=no-such-team",
         "q=%25%25%25&per_page=100000",
     ] {
         let (status, body) = get(&c, &format!("{}/workloads?{query}", s.base)).await;
         assert_eq!(status, 200, "{query}");
         assert!(body.contains("Workloads"), "{query}");
+    }
+    // What no team id or search text holds is refused, with the parameter named.
+    for query in ["team=%27%3B--", "team=t%00", "q=credit%00", "q=%1b%5b2J"] {
+        let (status, body) = get(&c, &format!("{}/workloads?{query}", s.base)).await;
+        assert_eq!(status, 400, "{query}");
+        assert!(
+            body.contains("team filter") || body.contains("search text"),
+            "{query}: {body}"
+        );
     }
     // The server function behind the list applies the same bounds to direct callers.
     let res = c

@@ -139,6 +139,13 @@ impl DemoStore for Failing {
     }
 }
 
+#[async_trait]
+impl AttemptStore for Failing {
+    async fn count_attempt(&self, s: &str, c: &str, w: i64) -> StoreResult<u64> {
+        self.db.count_attempt(s, c, w).await
+    }
+}
+
 fn request_id(res: &reqwest::Response) -> String {
     res.headers()
         .get("x-request-id")
@@ -148,7 +155,7 @@ fn request_id(res: &reqwest::Response) -> String {
 }
 
 async fn store_errors_answer_with_their_status_on_every_path(t: &TestDb) {
-    let cases: [(fn() -> StoreError, u16); 3] = [
+    let cases: [(fn() -> StoreError, u16); 4] = [
         (
             || StoreError::Conflict {
                 constraint: Constraint::Other,
@@ -156,6 +163,7 @@ async fn store_errors_answer_with_their_status_on_every_path(t: &TestDb) {
             409,
         ),
         (|| StoreError::StaleRevision { current: 9 }, 409),
+        (|| StoreError::UnstorableText, 400),
         (|| StoreError::Other("the disk is on fire".into()), 500),
     ];
     for (error, status) in cases {

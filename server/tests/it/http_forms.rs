@@ -248,8 +248,89 @@ async fn bad_ids_in_forms_are_answered_not_crashed(t: &TestDb) {
     assert_eq!(total(&s).await, 30);
 }
 
+/// NUL and other control characters: the text fields refuse them with a field message, and
+/// ids and parameters holding them name nothing (PostgreSQL cannot even compare such text).
+async fn control_characters_are_refused_not_failed(t: &TestDb) {
+    let s = seeded(t).await;
+    let c = client();
+    let list = body(&c, format!("{}/workloads", s.base)).await;
+    let link = first_workload_link(&list);
+    let new_page = body(&c, format!("{}/workloads/new", s.base)).await;
+    let team = first_option(&new_page, "form[team_id]");
+    let owner = first_option(&new_page, "form[primary_owner]");
+    let res = post_form(
+        &c,
+        &s.base,
+        "create_workload",
+        "/workloads/new",
+        &[
+            ("form[name]", "Null\0bot"),
+            ("form[description]", "two\r\n\tlines, then a NUL\0"),
+            ("form[team_id]", &team),
+            ("form[primary_owner]", &owner),
+            ("form[model_name]", "gpt\u{1b}[31m"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 302);
+    let page = body(&c, format!("{}/workloads/new", s.base)).await;
+    let told = format!(
+        "class=\"field-error\">{}",
+        app::domain::text::CONTROL_MESSAGE
+    );
+    for field in ["name", "description", "model_name"] {
+        assert!(
+            page.contains(&format!("id=\"field-{field}-error\" {told}")),
+            "{field} is told"
+        );
+    }
+    assert_eq!(page.matches(&told).count(), 3, "and no other field");
+    assert_eq!(total(&s).await, 30, "nothing was saved");
+    for (path, expected) in [
+        ("/workloads/%00".to_string(), 404),
+        (format!("{link}%00"), 404),
+        (format!("{link}%00/edit"), 404),
+        (
+            format!("/charts/workloads/{}%00/required-by-layer.svg", &link[11..]),
+            404,
+        ),
+        ("/workloads?team=%00".to_string(), 400),
+        ("/workloads?q=%00".to_string(), 400),
+    ] {
+        let res = c
+            .get(format!("{}{path}", s.base))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(res.status().as_u16(), expected, "{path}");
+    }
+    for (endpoint, body) in [
+        ("get_workload", r#"{"id":"\u0000"}"#),
+        ("get_edit_form", r#"{"id":"x\u0000"}"#),
+        (
+            "list_workloads",
+            r#"{"query":{"search":"\u0000","team":null,"phase":null,"gap_layer":null,"sort":"Name","descending":false,"page":1,"per_page":10}}"#,
+        ),
+        ("take_flash", r#"{"key":"\u0000"}"#),
+    ] {
+        let res = c
+            .post(format!("{}/api/{endpoint}", s.base))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("post");
+        let status = res.status().as_u16();
+        assert!(status < 500, "{endpoint}: {status}");
+        if endpoint.starts_with("get_") || endpoint == "list_workloads" {
+            assert!(matches!(status, 400 | 404), "{endpoint}: {status}");
+        }
+    }
+}
+
 on_both_backends!(
     a_refused_form_comes_back_with_what_was_typed,
+    control_characters_are_refused_not_failed,
     create_edit_and_promote_without_javascript,
     bad_ids_in_forms_are_answered_not_crashed,
 );

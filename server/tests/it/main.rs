@@ -3,10 +3,12 @@
 
 mod catalog_golden;
 mod catalog_store;
+mod fuzz;
 mod http;
 mod http_errors;
 mod http_forms;
 mod http_limits;
+mod http_sessions;
 mod migrations;
 mod store_contract;
 mod support;

@@ -76,7 +76,8 @@ async fn postgres() -> TestDb {
     let admin = admin_url();
     SWEPT.get_or_init(|| sweep_stale(admin.clone())).await;
     let name = format!(
-        "strata_test_{}_{}",
+        "{}{}_{}",
+        own_prefix(),
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::SeqCst)
     );
@@ -126,25 +127,72 @@ async fn drop_database(admin: &str, name: &str) {
     }
 }
 
-/// Drops `strata_test_<pid>_*` databases whose process no longer runs.
+/// `strata_test_<machine>_`: the start of this machine's test database names. A PostgreSQL
+/// server may serve several machines, and a process id says nothing of another machine's
+/// processes, so the sweep below only ever considers names of this machine.
+fn own_prefix() -> String {
+    let id = std::fs::read_to_string("/etc/machine-id")
+        .or_else(|_| std::fs::read_to_string("/proc/sys/kernel/hostname"))
+        .unwrap_or_default();
+    // FNV-1a: a short, stable tag of the machine id.
+    let tag = id.trim().bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    format!("strata_test_{tag:08x}_")
+}
+
+/// The process id in `name` when it is exactly `<own prefix><pid>_<n>`.
+fn own_database_pid(name: &str, prefix: &str) -> Option<u32> {
+    let (pid, n) = name.strip_prefix(prefix)?.split_once('_')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(pid) && digits(n))
+        .then(|| pid.parse().ok())
+        .flatten()
+}
+
+/// Drops this machine's test databases whose process no longer runs.
 async fn sweep_stale(admin: String) {
     let pool = PgPoolOptions::new()
         .max_connections(1)
         .connect(&admin)
         .await
         .expect("connect to PostgreSQL admin URL");
+    let prefix = own_prefix();
+    // `_` is a LIKE wildcard: escaped, and each name is then matched exactly.
+    let pattern = format!("{}%", prefix.replace('_', "\\_"));
     let names: Vec<String> =
-        sqlx::query_scalar("select datname from pg_database where datname like 'strata_test_%'")
+        sqlx::query_scalar("select datname from pg_database where datname like $1 escape '\\'")
+            .bind(pattern)
             .fetch_all(&pool)
             .await
             .unwrap_or_default();
     pool.close().await;
     for name in names {
-        let pid = name.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
-        let alive = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
-        if !alive {
+        let Some(pid) = own_database_pid(&name, &prefix) else {
+            continue;
+        };
+        if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
             drop_database(&admin, &name).await;
         }
+    }
+}
+
+#[test]
+fn only_exact_names_of_this_machine_are_swept() {
+    let prefix = "strata_test_0a1b2c3d_";
+    assert_eq!(
+        own_database_pid("strata_test_0a1b2c3d_4242_7", prefix),
+        Some(4242)
+    );
+    for other in [
+        "strata_test_0a1b2c3d_4242",
+        "strata_test_0a1b2c3d_4242_7_x",
+        "strata_test_0a1b2c3d_x_7",
+        "strata_test_ffffffff_4242_7",
+        "strataXtestX0a1b2c3dX4242_7",
+        "strata_test_4242_7",
+    ] {
+        assert_eq!(own_database_pid(other, prefix), None, "{other}");
     }
 }
 

@@ -137,3 +137,61 @@ fn clipping_keeps_only_known_attributes_and_short_codes() {
     assert_eq!(c.attribute("ai_type").chars().count(), 64);
     assert_eq!(c.attribute("hosting"), "provider_managed");
 }
+
+#[test]
+fn control_characters_are_refused_on_their_own_field() {
+    let mut f = valid();
+    f.name = "Bot\0".into();
+    f.model_version = "1\u{1b}[2J".into();
+    f.tags = "a\tb".into();
+    f.description = "line one\r\n\tline two".into();
+    let e = errors(&f);
+    for field in ["name", "model_version", "tags"] {
+        assert_eq!(e.get(field), Some(CONTROL_MESSAGE), "{field}");
+    }
+    assert_eq!(e.get("description"), None, "breaks and tabs are text there");
+    f = valid();
+    f.description = "nul\0inside".into();
+    assert_eq!(errors(&f).get("description"), Some(CONTROL_MESSAGE));
+}
+
+#[test]
+fn overlong_emails_are_refused_and_echoes_show_no_controls() {
+    let mut f = valid();
+    f.other_owners = format!("{}@example.test", "a".repeat(EMAIL_MAX));
+    assert!(errors(&f).get("other_owners").unwrap_or("").contains("254"));
+    f = valid();
+    f.set_attribute("ai_type", "bad\u{7}value");
+    let message = errors(&f).get("ai_type").unwrap_or("").to_string();
+    assert!(!message.chars().any(char::is_control), "{message:?}");
+}
+
+#[test]
+fn clipping_bounds_every_field_by_its_own_limit() {
+    let huge = "é".repeat(1_000_000);
+    let f = WorkloadForm {
+        name: huge.clone(),
+        description: huge.clone(),
+        team_id: huge.clone(),
+        other_owners: huge.clone(),
+        model_digest: huge.clone(),
+        tags: huge.clone(),
+        revision: huge,
+        ..valid()
+    }
+    .clipped();
+    assert_eq!(f.name.chars().count(), 2 * NAME_MAX);
+    assert_eq!(f.description.chars().count(), 2 * DESCRIPTION_MAX);
+    assert_eq!(f.team_id.chars().count(), 2 * crate::domain::ids::ID_MAX);
+    assert!(f.other_owners.chars().count() <= 2 * OTHER_OWNERS_MAX * (EMAIL_MAX + 2));
+    assert!(f.model_digest.chars().count() < 200 && f.revision.chars().count() <= 40);
+    let stored = serde_json::to_string(&f).expect("json").len();
+    assert!(
+        stored < 64 * 1024,
+        "a kept form stays small: {stored} bytes"
+    );
+    // A value only a little too long comes back whole.
+    let mut g = valid();
+    g.name = "n".repeat(NAME_MAX + 5);
+    assert_eq!(g.clone().clipped().name, g.name);
+}
