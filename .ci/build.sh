@@ -30,6 +30,24 @@ if [ "$mode" = release ]; then
 fi
 cp style/main.css "$site/pkg/strata.css"
 cp -r public/. "$site/"
+# Compressed once here, served by server/src/assets.rs to clients that accept it (compressing
+# the wasm per download took seconds). Release: brotli at its best (Node's zlib, installed with
+# the release tools) and gzip -9; debug: gzip -6, which keeps the build quick.
+bundle=("$site/pkg/strata.wasm" "$site/pkg/strata.js" "$site/pkg/strata.css")
+rm -f "$site"/pkg/*.br "$site"/pkg/*.gz
+if [ "$mode" = release ]; then
+  gzip -k -f -9 "${bundle[@]}"
+  node -e '
+    const zlib = require("zlib"), fs = require("fs");
+    for (const f of process.argv.slice(1)) {
+      const data = fs.readFileSync(f);
+      fs.writeFileSync(f + ".br", zlib.brotliCompressSync(data, { params: {
+        [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } }));
+    }' "${bundle[@]}"
+else
+  gzip -k -f -6 "${bundle[@]}"
+fi
 
 echo "==> server ($mode)"
 cargo build -p server --bin strata "${server_flags[@]}"

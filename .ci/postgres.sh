@@ -2,9 +2,10 @@
 # Prints a PostgreSQL URL for the tests, making one available if needed:
 # STRATA_TEST_DATABASE_URL when set; otherwise the local cluster (started when stopped,
 # installed from Debian when absent) with a `strata_test` role that logs in with a password
-# over TCP, so nothing relies on trust authentication. The password is new on every run
-# (random, never a well-known one left on the machine); the URL is also kept, readable by this
-# user only, in target/postgres-test-url for connecting by hand.
+# over TCP, so nothing relies on trust authentication. The password is random, made for this
+# checkout (never a well-known one left on the machine), and kept with the URL, readable by
+# this user only, in target/postgres-test-url: runs of the same checkout at once (a bench
+# during a test run) share it, and a fresh clone makes a new one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -n "${STRATA_TEST_DATABASE_URL:-}" ]; then
@@ -42,8 +43,10 @@ if [ -z "$ready" ]; then
   log "see /var/log/postgresql/postgresql-$version-$name.log"
   exit 1
 fi
-# Letters and digits only: the password goes into a URL and an SQL literal unquoted.
-password=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+url_file=target/postgres-test-url
+password=$(sed -n 's|^postgres://strata_test:\([0-9a-f]\{64\}\)@.*|\1|p' "$url_file" 2>/dev/null || true)
+# Hex digits only: the password goes into a URL and an SQL literal unquoted.
+[ -n "$password" ] || password=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 # The postgres account reaches its server over the local socket (peer authentication). The
 # password travels on stdin, never on a command line that `ps` shows.
 as_root runuser -u postgres -- psql -q -p "$port" -v ON_ERROR_STOP=1 >&2 <<SQL
@@ -58,5 +61,6 @@ end \$\$;
 SQL
 url="postgres://strata_test:$password@127.0.0.1:$port/postgres"
 mkdir -p target
-(umask 077 && printf '%s\n' "$url" > target/postgres-test-url)
+rm -f "$url_file"
+(umask 077 && printf '%s\n' "$url" > "$url_file")
 echo "$url"

@@ -6,7 +6,7 @@ use crate::pages::catalog::CatalogPage;
 use crate::pages::home::HomePage;
 use crate::pages::workloads::{EditWorkloadPage, NewWorkloadPage, WorkloadListPage, WorkloadPage};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -14,6 +14,8 @@ use leptos_router::{path, SsrMode};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
+    // The versioned folder the server names the bundle by (server/src/assets.rs).
+    let stylesheet = format!("/{}/strata.css", options.site_pkg_dir);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -21,6 +23,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" id="strata" href=stylesheet/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -58,7 +61,6 @@ fn set_content_security_policy() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="strata" href="/pkg/strata.css"/>
         <Title formatter=|t: String| if t.is_empty() { "Strata".to_string() } else { format!("{t} · Strata") }/>
         <Router>
             <Nav/>

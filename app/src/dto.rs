@@ -56,12 +56,33 @@ pub struct WorkloadView {
     pub workload: Workload,
     pub team_name: String,
     pub owners: Vec<User>,
-    pub history: Vec<Workload>,
+    /// One page of its history, newest first.
+    pub history: HistoryPage,
     /// Every control of the current catalog with its decision for this workload.
     pub requirements: Vec<RequirementView>,
     pub readiness: Option<ReadinessView>,
     /// Required controls per layer, drawn and as a table.
     pub layer_chart: ChartView,
+}
+
+/// One version in a workload's history, as its page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub revision: i64,
+    /// What the version changed ("Promoted to production", "Edited: name, tags").
+    pub summary: String,
+    pub changed_by: String,
+    pub valid_from: DateTime<Utc>,
+    pub valid_to: Option<DateTime<Utc>>,
+}
+
+/// One page of a workload's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    pub entries: Vec<HistoryEntry>,
+    /// The page shown (1 is the newest) and how many there are.
+    pub page: u32,
+    pub pages: u32,
 }
 
 /// What the edit form of a workload starts from: its current version as form values (other

@@ -124,6 +124,14 @@ pub trait WorkloadStore: Send + Sync {
     ) -> StoreResult<Option<Workload>>;
     /// Every version, newest first.
     async fn workload_history(&self, id: &WorkloadId) -> StoreResult<Vec<Workload>>;
+    /// The versions with revisions from `low` to `high` (both included), newest first; a
+    /// page of history (revisions count up from 1 without gaps).
+    async fn workload_revisions(
+        &self,
+        id: &WorkloadId,
+        low: i64,
+        high: i64,
+    ) -> StoreResult<Vec<Workload>>;
     /// One page of current workloads matching the query.
     async fn list_workloads(&self, query: &WorkloadQuery) -> StoreResult<WorkloadPage>;
     /// Current workloads per phase.

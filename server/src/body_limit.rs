@@ -1,24 +1,41 @@
-//! Server functions (forms and their JSON arguments) get a small body limit of their own, far
-//! below the server-wide one: a refused form is kept in the session, and nothing a person can
-//! type in our forms comes near it. Past it the answer is 413 with a message that says so.
+//! Server functions (forms and their JSON arguments, `/api/<name>`) get a small body limit of
+//! their own, far below the server-wide one: a refused form is kept in the session, and nothing
+//! a person can type in our forms comes near it. Past it the answer is 413 with a message that
+//! says so — a page for a browser without JavaScript, else the encoded error. Other routes keep
+//! the server-wide limit (`router.rs`); `/api/v1/…` is not a server function.
 
 use crate::http_error::{back_link, error_response, wants_html};
 use app::error::AppError;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
+use std::time::Duration;
 
-/// Largest body of a server function call. The largest valid workload form is about 40 KB
-/// URL-encoded (a 2,000-character description of 3-byte characters, each written `%XX%XX%XX`,
-/// and every other field full); 64 KB leaves room.
-pub const FORM_BODY_LIMIT: usize = 64 * 1024;
+/// Largest body of a server function call. The largest form our checks accept is about 76 KB
+/// URL-encoded when every field is full of 4-byte characters (each written as 12 bytes,
+/// `%XX%XX%XX%XX`); 128 KB leaves room.
+pub const FORM_BODY_LIMIT: usize = 128 * 1024;
 
-/// Answers 413 for a server function call whose body is larger than `FORM_BODY_LIMIT`, whether
-/// it says so up front (`Content-Length`) or only while being read.
-pub async fn small_forms(req: Request, next: Next) -> Response {
-    if !req.uri().path().starts_with("/api/") {
+/// Most of a refused body that is still read (and dropped) before answering, so that the
+/// client, still sending, reads our answer instead of a reset connection.
+const DRAIN_LIMIT: usize = 2 * 1024 * 1024;
+
+/// How long reading a server function's body may take.
+#[derive(Clone, Copy)]
+pub struct ReadTimeout(pub Duration);
+
+/// True for a server function's endpoint: `/api/<name>`, one segment.
+fn is_server_function(path: &str) -> bool {
+    path.strip_prefix("/api/")
+        .is_some_and(|name| !name.is_empty() && !name.contains('/'))
+}
+
+/// Holds a server function call's body to `FORM_BODY_LIMIT`, whether it says its length up
+/// front (`Content-Length`) or not; other routes pass through.
+pub async fn small_forms(State(timeout): State<ReadTimeout>, req: Request, next: Next) -> Response {
+    if !is_server_function(req.uri().path()) {
         return next.run(req).await;
     }
     let html = wants_html(req.headers());
@@ -28,17 +45,27 @@ pub async fn small_forms(req: Request, next: Next) -> Response {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
+    let (parts, body) = req.into_parts();
     if declared.is_some_and(|n| n > FORM_BODY_LIMIT as u64) {
+        if declared.is_some_and(|n| n <= DRAIN_LIMIT as u64) {
+            let _ = tokio::time::timeout(timeout.0, axum::body::to_bytes(body, DRAIN_LIMIT)).await;
+        }
         return too_large(html, &back);
     }
-    // Read here, within the limit, so that a body without a length is held to it too.
-    let (parts, body) = req.into_parts();
-    match axum::body::to_bytes(body, FORM_BODY_LIMIT).await {
-        Ok(bytes) => {
+    match tokio::time::timeout(timeout.0, axum::body::to_bytes(body, FORM_BODY_LIMIT)).await {
+        Ok(Ok(bytes)) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }
-        Err(_) => too_large(html, &back),
+        // Past the limit while reading (no length was declared), or a broken or stalled
+        // upload: either way, nothing of it is used.
+        Ok(Err(_)) => too_large(html, &back),
+        Err(_) => {
+            let err = AppError::BadRequest("the request body did not arrive in time".into());
+            let mut res = error_response(&err, html, &back);
+            *res.status_mut() = StatusCode::REQUEST_TIMEOUT;
+            close(res)
+        }
     }
 }
 
@@ -49,11 +76,28 @@ fn too_large(html: bool, back: &str) -> Response {
     ));
     let mut res = error_response(&err, html, back);
     *res.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
-    // The rest of the body is not read: the connection cannot carry another request, and the
-    // client must not try to reuse it.
+    close(res)
+}
+
+/// The rest of the body may be unread: the connection cannot carry another request, and the
+/// client must not try to reuse it.
+fn close(mut res: Response) -> Response {
     res.headers_mut().insert(
         header::CONNECTION,
         header::HeaderValue::from_static("close"),
     );
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_server_function;
+
+    #[test]
+    fn only_server_function_endpoints_get_the_form_limit() {
+        assert!(is_server_function("/api/create_workload"));
+        for other in ["/api/", "/api/v1/workloads", "/workloads", "/apix/create"] {
+            assert!(!is_server_function(other), "{other}");
+        }
+    }
 }

@@ -33,7 +33,7 @@ pub async fn attach(
                 .filter_map(|v| v.to_str().ok())
                 .collect::<Vec<_>>()
                 .join(",");
-            client_of(peer, &forwarded, &proxies.0).to_string()
+            counted_as(client_of(peer, &forwarded, &proxies.0))
         }
         // Served without socket information (an in-process caller): one shared address.
         None => "unknown".to_string(),
@@ -42,11 +42,26 @@ pub async fn attach(
     next.run(req).await
 }
 
+/// How a client is counted: an IPv4 address as itself; IPv6 by its /64, which one host
+/// normally holds whole and could otherwise rotate through to escape every limit.
+fn counted_as(client: IpAddr) -> String {
+    match client {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
 /// The client behind `peer`: the peer itself unless it is a trusted proxy; then, reading
 /// `X-Forwarded-For` from the right (the hop nearest us), the first address that is not a
-/// trusted proxy. A malformed entry stops the walk at the last hop we could trust.
+/// trusted proxy. A malformed entry stops the walk at the last hop we could trust. IPv4
+/// addresses written as IPv6 (`::ffff:10.0.0.2`, what a dual-stack socket reports) are read
+/// as IPv4 throughout.
 fn client_of(peer: IpAddr, forwarded_for: &str, trusted: &[IpAddr]) -> IpAddr {
-    let mut client = peer;
+    let trusted: Vec<IpAddr> = trusted.iter().map(IpAddr::to_canonical).collect();
+    let mut client = peer.to_canonical();
     if !trusted.contains(&client) {
         return client;
     }
@@ -55,7 +70,7 @@ fn client_of(peer: IpAddr, forwarded_for: &str, trusted: &[IpAddr]) -> IpAddr {
         .map(str::trim)
         .filter(|h| !h.is_empty())
     {
-        let Ok(addr) = hop.parse::<IpAddr>() else {
+        let Ok(addr) = hop.parse::<IpAddr>().map(|a| a.to_canonical()) else {
             break;
         };
         client = addr;
@@ -68,7 +83,7 @@ fn client_of(peer: IpAddr, forwarded_for: &str, trusted: &[IpAddr]) -> IpAddr {
 
 #[cfg(test)]
 mod tests {
-    use super::client_of;
+    use super::{client_of, counted_as};
     use std::net::IpAddr;
 
     fn ip(s: &str) -> IpAddr {
@@ -96,5 +111,20 @@ mod tests {
             ip("10.0.0.3")
         );
         assert_eq!(client_of(proxy, "2001:db8::1", &trusted), ip("2001:db8::1"));
+        // A dual-stack socket reports our IPv4 proxy in IPv6 form.
+        assert_eq!(
+            client_of(ip("::ffff:10.0.0.2"), "198.51.100.7", &trusted),
+            ip("198.51.100.7")
+        );
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64() {
+        assert_eq!(counted_as(ip("203.0.113.9")), "203.0.113.9");
+        assert_eq!(counted_as(ip("2001:db8:1:2:aaaa::1")), "2001:db8:1:2::/64");
+        assert_eq!(
+            counted_as(ip("2001:db8:1:2:ffff::9")),
+            counted_as(ip("2001:db8:1:2::1"))
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! The `strata` server: configuration, database, HTTP router and command-line tasks.
 
+pub mod assets;
 pub mod bench;
 pub mod body_limit;
 pub mod catalog;

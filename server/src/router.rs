@@ -43,6 +43,10 @@ pub fn build(state: AppState) -> Router {
     };
     let options = state.leptos_options.clone();
     let app = Router::new()
+        .merge(crate::assets::routes(
+            &state.config.site_root,
+            &state.asset_version,
+        ))
         .route("/health", get(health))
         .route(
             "/charts/workloads-by-phase-and-team.svg",
@@ -61,9 +65,7 @@ pub fn build(state: AppState) -> Router {
             _,
         >(context, shell))
         .with_state(state.clone())
-        .layer(from_fn(crate::http_error::html_for_failed_forms))
-        // Inside the time limit, so that a body sent slowly is cut by it too.
-        .layer(from_fn(crate::body_limit::small_forms));
+        .layer(from_fn(crate::http_error::html_for_failed_forms));
     let app =
         crate::sessions::layer(app, &state.db, state.config.is_https()).layer(from_fn_with_state(
             crate::time_limit::RequestTimeout(state.config.request_timeout),
@@ -76,6 +78,12 @@ pub fn build(state: AppState) -> Router {
         .layer(from_fn_with_state(hosts.clone(), own_hosts_only))
         .layer(from_fn_with_state(hosts, same_origin_only))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // Outside the server-wide limit, so that a server function's oversized body always
+        // gets the form limit's clear answer.
+        .layer(from_fn_with_state(
+            crate::body_limit::ReadTimeout(state.config.request_timeout),
+            crate::body_limit::small_forms,
+        ))
         .layer(from_fn(with_request_id))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {

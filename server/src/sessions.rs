@@ -8,8 +8,12 @@ use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
-/// How often expired sessions (and their one-shot flashes) are deleted.
-const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+/// How often expired sessions are deleted: often, as a flash-only session lives 10 minutes and
+/// its row should not outlive it by much (one delete over a table these limits keep small).
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// How often old attempt counts are deleted.
+const ATTEMPTS_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Wraps `app` in the session layer of `db`'s backend.
 pub fn layer(app: Router, db: &Db, secure: bool) -> Router {
@@ -59,7 +63,7 @@ pub fn spawn_sweeper(db: &Db) -> Sweeper {
             if let Err(e) = db.forget_attempts_before(before).await {
                 tracing::warn!(error = %e, "could not delete old attempt counts");
             }
-            tokio::time::sleep(SWEEP_EVERY).await;
+            tokio::time::sleep(ATTEMPTS_SWEEP_EVERY).await;
         }
     });
     Sweeper(vec![sessions, attempts])

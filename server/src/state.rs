@@ -14,15 +14,18 @@ pub struct AppState {
     pub db: Db,
     pub store: SharedStore,
     pub leptos_options: LeptosOptions,
+    /// The browser bundle's version, in the path pages name it by (`assets.rs`).
+    pub asset_version: String,
 }
 
 impl AppState {
     /// Builds the state for a connected database.
     pub fn new(config: Config, db: Db) -> Self {
+        let asset_version = crate::assets::version(&config.site_root);
         let leptos_options = LeptosOptions::builder()
             .output_name("strata")
             .site_root(config.site_root.to_string_lossy().to_string())
-            .site_pkg_dir("pkg")
+            .site_pkg_dir(crate::assets::pkg_dir(&asset_version))
             .site_addr(config.addr)
             .build();
         let store: SharedStore = Arc::new(db.clone());
@@ -31,6 +34,7 @@ impl AppState {
             db,
             store,
             leptos_options,
+            asset_version,
         }
     }
 

@@ -13,12 +13,18 @@ pub async fn list_workloads(query: WorkloadQuery) -> Result<WorkloadPage, AppErr
         .await
 }
 
-/// One workload with team and owner names and its full history; 404 when unknown.
+/// One workload with team and owner names and one page of its history (1 is the newest);
+/// 404 when unknown.
 #[server(endpoint = "get_workload", input = server_fn::codec::Json)]
-pub async fn get_workload(id: String) -> Result<WorkloadView, AppError> {
+pub async fn get_workload(
+    id: String,
+    // Optional for callers: the newest page.
+    #[server(default)] history_page: u32,
+) -> Result<WorkloadView, AppError> {
     use crate::api::context::call;
     use crate::service::workloads::{view, workload_id};
-    call(|c| async move { view(&*c.store, &c.principal, &workload_id(&id)?).await }).await
+    call(|c| async move { view(&*c.store, &c.principal, &workload_id(&id)?, history_page).await })
+        .await
 }
 
 /// The edit form's starting values for a workload; 404 when unknown.

@@ -55,6 +55,10 @@ pub struct WorkloadQuery {
     pub descending: bool,
     pub page: u32,
     pub per_page: u32,
+    /// The first URL parameter that held a control character: such an address is refused
+    /// rather than read as the defaults it would fall back to.
+    #[serde(default)]
+    pub unreadable: Option<String>,
 }
 
 impl Default for WorkloadQuery {
@@ -68,6 +72,7 @@ impl Default for WorkloadQuery {
             descending: false,
             page: 1,
             per_page: DEFAULT_PER_PAGE,
+            unreadable: None,
         }
     }
 }
@@ -96,6 +101,10 @@ impl WorkloadQuery {
             descending: get("dir") == Some("desc"),
             page: number("page", 1).clamp(1, 100_000),
             per_page: number("per_page", DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE),
+            unreadable: params
+                .iter()
+                .find(|(_, v)| !super::text::is_single_line(v))
+                .map(|(k, _)| super::text::clipped(k, 20)),
         }
     }
 
@@ -105,22 +114,26 @@ impl WorkloadQuery {
         self.search = self.search.trim().chars().take(MAX_SEARCH).collect();
         self.page = self.page.clamp(1, 100_000);
         self.per_page = self.per_page.clamp(1, MAX_PER_PAGE);
+        self.unreadable = self.unreadable.map(|name| super::text::clipped(&name, 20));
         self
     }
 
-    /// Why this query cannot be answered, if it cannot: a team filter that is not shaped like a
-    /// team id, or search text holding control characters (the list never guesses what such a
-    /// parameter meant).
-    pub fn problem(&self) -> Option<&'static str> {
+    /// Why this query cannot be answered, if it cannot: a parameter holding control
+    /// characters, a team filter that is not shaped like a team id, or search text holding
+    /// control characters (the list never guesses what such a parameter meant).
+    pub fn problem(&self) -> Option<String> {
+        if let Some(name) = &self.unreadable {
+            return Some(format!("the {name} parameter holds control characters"));
+        }
         if self
             .team
             .as_deref()
             .is_some_and(|t| !super::ids::is_id_shaped(t))
         {
-            return Some("the team filter is not a team id");
+            return Some("the team filter is not a team id".into());
         }
         if !super::text::is_single_line(&self.search) {
-            return Some("the search text holds control characters");
+            return Some("the search text holds control characters".into());
         }
         None
     }
@@ -199,6 +212,15 @@ mod tests {
         assert!(q(&[("team", "a\0")]).problem().is_some());
         assert!(q(&[("team", "' or 1=1")]).problem().is_some());
         assert!(q(&[("q", "x\u{0}y")]).problem().is_some());
+        // Closed sets and numbers would fall back to defaults: refused instead, named.
+        for key in ["phase", "sort", "dir", "page", "per_page", "gap"] {
+            let problem = q(&[(key, "1\u{0}")]).problem().unwrap_or_default();
+            assert!(problem.contains(key), "{key}: {problem}");
+        }
+        assert!(
+            q(&[("team", "\n019a7c3e")]).problem().is_some(),
+            "not trimmed away"
+        );
     }
 
     #[test]
@@ -244,6 +266,7 @@ mod tests {
             descending: true,
             page: 3,
             per_page: 10,
+            unreadable: None,
         };
         let s = q.to_query_string();
         assert!(s.contains("q=fraud%20%26%20co"));

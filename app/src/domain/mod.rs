@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod codes;
 pub mod condition;
 pub mod field_errors;
+pub mod history;
 pub mod ids;
 pub mod layer;
 pub mod listing;

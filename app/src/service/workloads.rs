@@ -4,11 +4,15 @@
 use super::requirements::for_workload;
 use super::workload_form::resolve;
 use super::{Outcome, Refusal};
+use crate::domain::history::{change_summary, HistoryWindow};
 use crate::domain::listing::WorkloadQuery;
 use crate::domain::workload::Workload;
 use crate::domain::workload_form::WorkloadForm;
 use crate::domain::{Phase, Principal, UserId, WorkloadId};
-use crate::dto::{EditForm, FormChoices, PhaseCount, Team, User, WorkloadPage, WorkloadView};
+use crate::dto::{
+    EditForm, FormChoices, HistoryEntry, HistoryPage, PhaseCount, Team, User, WorkloadPage,
+    WorkloadView,
+};
 use crate::error::AppError;
 use crate::ports::{Constraint, Store, StoreError};
 use tracing::instrument;
@@ -47,21 +51,22 @@ pub async fn list(
 ) -> Result<WorkloadPage, AppError> {
     let query = query.clamped();
     if let Some(problem) = query.problem() {
-        return Err(AppError::BadRequest(problem.into()));
+        return Err(AppError::BadRequest(problem));
     }
     Ok(store.list_workloads(&query).await?)
 }
 
-/// A workload with team and owner names, its history, requirements and readiness.
+/// A workload with team and owner names, one page of its history (`history_page`, 1 is the
+/// newest; clamped to the pages there are), requirements and readiness.
 #[instrument(skip_all, fields(workload.id = %id))]
 pub async fn view(
     store: &dyn Store,
     _caller: &Principal,
     id: &WorkloadId,
+    history_page: u32,
 ) -> Result<WorkloadView, AppError> {
-    // Every version, newest first: the current one is the first, so one read serves both.
-    let history = store.workload_history(id).await?;
-    let workload = found(history.first().cloned())?;
+    let workload = found(store.get_workload(id).await?)?;
+    let history = history(store, &workload, history_page).await?;
     let team_name = store
         .get_team(&workload.draft.team_id)
         .await?
@@ -84,6 +89,36 @@ pub async fn view(
         requirements,
         readiness,
         layer_chart,
+    })
+}
+
+/// One page of a workload's history. The version just before the page is read too: an edit's
+/// summary names the fields it changed since then.
+async fn history(
+    store: &dyn Store,
+    workload: &Workload,
+    page: u32,
+) -> Result<HistoryPage, AppError> {
+    let window = HistoryWindow::new(workload.revision, page);
+    let versions = store
+        .workload_revisions(&workload.id, (window.low - 1).max(1), window.high)
+        .await?;
+    let entries = versions
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.revision >= window.low)
+        .map(|(i, v)| HistoryEntry {
+            revision: v.revision,
+            summary: change_summary(v, versions.get(i + 1)),
+            changed_by: v.changed_by.clone(),
+            valid_from: v.valid_from,
+            valid_to: v.valid_to,
+        })
+        .collect();
+    Ok(HistoryPage {
+        entries,
+        page: window.page,
+        pages: window.pages,
     })
 }
 

@@ -1,4 +1,5 @@
-//! Sizes of the browser bundle as served: each file raw and gzip-compressed.
+//! Sizes of the browser bundle: each file raw, gzip-compressed, and as the brotli file the build
+//! made (what a browser that accepts br downloads).
 
 use super::Failure;
 use std::path::Path;
@@ -18,14 +19,22 @@ fn gzip_size(path: &Path) -> Result<usize, Failure> {
 pub fn print(site_root: &Path) -> Result<(), Failure> {
     println!();
     println!(
-        "{:<12} {:>12} {:>12}",
-        "bundle file", "raw bytes", "gzip bytes"
+        "{:<12} {:>12} {:>12} {:>12}",
+        "bundle file", "raw bytes", "gzip bytes", "br bytes"
     );
     for file in ["strata.js", "strata.wasm", "strata.css"] {
         let path = site_root.join("pkg").join(file);
+        let br = std::fs::metadata(site_root.join("pkg").join(format!("{file}.br")))
+            .map_or_else(|_| "-".to_string(), |m| m.len().to_string());
         match std::fs::read(&path) {
-            Ok(bytes) => println!("{:<12} {:>12} {:>12}", file, bytes.len(), gzip_size(&path)?),
-            Err(_) => println!("{:<12} {:>12} {:>12}", file, "missing", "-"),
+            Ok(bytes) => println!(
+                "{:<12} {:>12} {:>12} {:>12}",
+                file,
+                bytes.len(),
+                gzip_size(&path)?,
+                br
+            ),
+            Err(_) => println!("{:<12} {:>12} {:>12} {:>12}", file, "missing", "-", "-"),
         }
     }
     Ok(())

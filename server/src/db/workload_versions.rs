@@ -1,5 +1,5 @@
-//! Reading the versions of one workload: the current one, the one valid at an instant, or all,
-//! each with its owners and tags.
+//! Reading the versions of one workload: the current one, the one valid at an instant, a range
+//! of revisions, or all, each with its owners and tags.
 
 use super::errors::DbResult;
 use super::rows::{VersionRow, VERSION_COLUMNS};
@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 pub enum Versions {
     Current,
     AsOf(i64),
+    /// Revisions from the first to the second, both included.
+    Between(i64, i64),
     All,
 }
 
@@ -22,6 +24,7 @@ impl Versions {
         match self {
             Versions::Current => "v.valid_to is null",
             Versions::AsOf(_) => "v.valid_from <= $2 and (v.valid_to is null or v.valid_to > $2)",
+            Versions::Between(_, _) => "v.revision between $2 and $3",
             Versions::All => "1 = 1",
         }
     }
@@ -90,6 +93,7 @@ pub async fn versions(db: &Db, id: &WorkloadId, which: Versions) -> DbResult<Vec
         let q = sqlx::query_as(&main).bind(id.as_str());
         let rows: Vec<VersionRow> = match which {
             Versions::AsOf(t) => q.bind(t),
+            Versions::Between(low, high) => q.bind(low).bind(high),
             _ => q,
         }
         .fetch_all(pool)

@@ -281,6 +281,15 @@ impl WorkloadStore for Db {
         Ok(versions(self, id, Versions::All).await?)
     }
 
+    async fn workload_revisions(
+        &self,
+        id: &WorkloadId,
+        low: i64,
+        high: i64,
+    ) -> StoreResult<Vec<Workload>> {
+        Ok(versions(self, id, Versions::Between(low, high)).await?)
+    }
+
     async fn list_workloads(&self, query: &WorkloadQuery) -> StoreResult<WorkloadPage> {
         Ok(list(self, query).await?)
     }

@@ -93,6 +93,14 @@ impl WorkloadStore for Failing {
     async fn workload_history(&self, id: &WorkloadId) -> StoreResult<Vec<Workload>> {
         self.db.workload_history(id).await
     }
+    async fn workload_revisions(
+        &self,
+        id: &WorkloadId,
+        low: i64,
+        high: i64,
+    ) -> StoreResult<Vec<Workload>> {
+        self.db.workload_revisions(id, low, high).await
+    }
     async fn list_workloads(&self, _: &WorkloadQuery) -> StoreResult<WorkloadPage> {
         Err((self.error)())
     }

@@ -328,9 +328,76 @@ async fn control_characters_are_refused_not_failed(t: &TestDb) {
     }
 }
 
+/// A long history is shown a page at a time (20 versions, newest first), each edit naming the
+/// fields it changed, also across the page boundary.
+async fn history_is_paginated(t: &TestDb) {
+    let s = seeded(t).await;
+    let c = client();
+    let list = body(&c, format!("{}/workloads", s.base)).await;
+    let link = first_workload_link(&list);
+    let id = app::domain::WorkloadId(link.trim_start_matches("/workloads/").to_string());
+    let mut current = s
+        .store
+        .get_workload(&id)
+        .await
+        .expect("read")
+        .expect("there");
+    let start = current.revision;
+    for i in 0..(45 - start) {
+        let mut draft = current.draft.clone();
+        draft.tags = vec![format!("edit-{i}")];
+        current = s
+            .store
+            .update_workload(
+                &id,
+                current.revision,
+                &draft,
+                &crate::support::by("history test"),
+            )
+            .await
+            .expect("edit");
+    }
+    assert_eq!(current.revision, 45);
+    let revisions = |page: &str| -> Vec<i64> {
+        let table = &page[page.find("data-testid=\"history\"").expect("history")..];
+        let table = &table[..table.find("</table>").expect("end")];
+        table
+            .split("<tr><td>")
+            .skip(1)
+            .filter_map(|row| row.split('<').next()?.parse().ok())
+            .collect()
+    };
+    let first = body(&c, format!("{}{link}", s.base)).await;
+    assert_eq!(revisions(&first), (26..=45).rev().collect::<Vec<_>>());
+    assert!(first.contains("Page 1 of 3"), "the pages are counted");
+    assert!(first.contains(&format!("href=\"{link}?history=2#history\"")));
+    assert!(first.contains("Edited: tags"));
+    let last = body(&c, format!("{}{link}?history=3", s.base)).await;
+    assert_eq!(revisions(&last), (1..=5).rev().collect::<Vec<_>>());
+    assert!(
+        last.contains(&format!("href=\"{link}?history=2#history\"")),
+        "back to newer"
+    );
+    let second = body(&c, format!("{}{link}?history=2", s.base)).await;
+    let rows = revisions(&second);
+    assert_eq!(rows, (6..=25).rev().collect::<Vec<_>>());
+    // Revision 6 is compared with 5, which is on the next page.
+    let row6 = &second[second.find("<tr><td>6<").expect("row 6")..];
+    assert!(
+        row6[..200].contains("Edited: tags"),
+        "compared with the version before: {}",
+        &row6[..200]
+    );
+    for odd in ["history=99", "history=0", "history=abc", "history=-1"] {
+        let page = body(&c, format!("{}{link}?{odd}", s.base)).await;
+        assert!(!revisions(&page).is_empty(), "{odd} still shows history");
+    }
+}
+
 on_both_backends!(
     a_refused_form_comes_back_with_what_was_typed,
     control_characters_are_refused_not_failed,
+    history_is_paginated,
     create_edit_and_promote_without_javascript,
     bad_ids_in_forms_are_answered_not_crashed,
 );

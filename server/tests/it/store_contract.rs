@@ -686,7 +686,65 @@ pub async fn futures_join<T>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
     out
 }
 
+/// Attempts are counted per (scope, client, window), all of them under concurrency, and old
+/// windows are forgotten.
+async fn attempts_are_counted_per_client_and_window(t: &TestDb) {
+    use app::ports::AttemptStore;
+    let db = &t.db;
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move { db.count_attempt("login", "198.51.100.1", 600).await })
+        })
+        .collect();
+    let mut counts: Vec<u64> = futures_join(tasks)
+        .await
+        .into_iter()
+        .map(|r| r.expect("count"))
+        .collect();
+    counts.sort_unstable();
+    assert_eq!(
+        counts,
+        (1..=20).collect::<Vec<_>>(),
+        "every attempt counted once"
+    );
+    assert_eq!(
+        db.count_attempt("login", "198.51.100.2", 600)
+            .await
+            .expect("count"),
+        1
+    );
+    assert_eq!(
+        db.count_attempt("flash_session", "198.51.100.1", 600)
+            .await
+            .expect("count"),
+        1
+    );
+    assert_eq!(
+        db.count_attempt("login", "198.51.100.1", 660)
+            .await
+            .expect("count"),
+        1
+    );
+    assert_eq!(db.forget_attempts_before(660).await.expect("forget"), 3);
+    assert_eq!(
+        db.count_attempt("login", "198.51.100.1", 600)
+            .await
+            .expect("count"),
+        1,
+        "forgotten"
+    );
+    assert_eq!(
+        db.count_attempt("login", "198.51.100.1", 660)
+            .await
+            .expect("count"),
+        2,
+        "kept"
+    );
+}
+
 on_both_backends!(
+    attempts_are_counted_per_client_and_window,
     unreadable_stored_data_is_an_error_not_a_default,
     concurrent_writers_are_serialized_not_failed,
     teams_are_unique_by_name_and_listed_by_name,

@@ -1,6 +1,6 @@
 //! Test databases: a temporary SQLite file, or a fresh PostgreSQL database
-//! `strata_test_<pid>_<n>` on the server named by `STRATA_TEST_DATABASE_URL`. Databases left by
-//! killed runs (whose process is gone) are dropped. PostgreSQL is required: without it the
+//! `strata_test_<machine>_<pid>_<n>` on the server named by `STRATA_TEST_DATABASE_URL`.
+//! Databases left by killed runs of this machine (whose process is gone) are dropped. PostgreSQL is required: without it the
 //! tests fail, they never skip.
 
 use sqlx::postgres::PgPoolOptions;
@@ -128,16 +128,25 @@ async fn drop_database(admin: &str, name: &str) {
 }
 
 /// `strata_test_<machine>_`: the start of this machine's test database names. A PostgreSQL
-/// server may serve several machines, and a process id says nothing of another machine's
-/// processes, so the sweep below only ever considers names of this machine.
+/// server may serve several machines (or containers), and a process id says nothing of
+/// another's processes, so the sweep below only ever considers names of this one: its machine
+/// id (or, when that is empty or unset, its host name) and its process-id namespace.
 fn own_prefix() -> String {
-    let id = std::fs::read_to_string("/etc/machine-id")
-        .or_else(|_| std::fs::read_to_string("/proc/sys/kernel/hostname"))
+    let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
+    let machine = read("/etc/machine-id");
+    let machine = match machine.trim() {
+        "" | "uninitialized" => read("/proc/sys/kernel/hostname"),
+        id => id.to_string(),
+    };
+    let namespace = std::fs::read_link("/proc/self/ns/pid")
+        .map(|p| p.display().to_string())
         .unwrap_or_default();
-    // FNV-1a: a short, stable tag of the machine id.
-    let tag = id.trim().bytes().fold(0x811c_9dc5_u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    });
+    // FNV-1a: a short, stable tag of both.
+    let tag = format!("{}|{namespace}", machine.trim())
+        .bytes()
+        .fold(0x811c_9dc5_u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        });
     format!("strata_test_{tag:08x}_")
 }
 
@@ -158,14 +167,16 @@ async fn sweep_stale(admin: String) {
         .await
         .expect("connect to PostgreSQL admin URL");
     let prefix = own_prefix();
-    // `_` is a LIKE wildcard: escaped, and each name is then matched exactly.
-    let pattern = format!("{}%", prefix.replace('_', "\\_"));
+    // A plain prefix comparison (in LIKE, `_` is a wildcard); each name is then matched exactly.
     let names: Vec<String> =
-        sqlx::query_scalar("select datname from pg_database where datname like $1 escape '\\'")
-            .bind(pattern)
+        sqlx::query_scalar("select datname from pg_database where left(datname, length($1)) = $1")
+            .bind(&prefix)
             .fetch_all(&pool)
             .await
-            .unwrap_or_default();
+            .unwrap_or_else(|e| {
+                eprintln!("could not list stale test databases: {e}");
+                Vec::new()
+            });
     pool.close().await;
     for name in names {
         let Some(pid) = own_database_pid(&name, &prefix) else {

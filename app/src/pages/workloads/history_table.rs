@@ -1,32 +1,25 @@
-//! A workload's versions: who changed what, and when.
+//! A workload's versions, one page at a time: who changed what, and when.
 
-use crate::domain::workload::{ChangeKind, Workload};
+use crate::dto::HistoryPage;
 use crate::format::second;
 use leptos::prelude::*;
 
-fn describe(w: &Workload, previous: Option<&Workload>) -> String {
-    match w.change {
-        ChangeKind::Created => format!("Registered in {}", w.phase),
-        ChangeKind::Edited => {
-            let changed = previous
-                .map(|p| w.draft.changed_since(&p.draft))
-                .unwrap_or_default();
-            if changed.is_empty() {
-                "Edited (no field changed)".to_string()
-            } else {
-                format!("Edited: {}", changed.join(", "))
-            }
-        }
-        ChangeKind::Promoted => format!("Promoted to {}", w.phase),
-        ChangeKind::Demoted => format!("Demoted to {}", w.phase),
-    }
-}
+/// The URL query parameter that names the history page.
+pub const HISTORY_PARAM: &str = "history";
 
-/// History, newest first.
+/// One page of history, newest first, with links to the newer and older pages.
 #[component]
-pub fn HistoryTable(history: Vec<Workload>) -> impl IntoView {
+pub fn HistoryTable(history: HistoryPage, workload_id: String) -> impl IntoView {
+    let link = move |page: u32| {
+        if page == 1 {
+            format!("/workloads/{workload_id}#history")
+        } else {
+            format!("/workloads/{workload_id}?{HISTORY_PARAM}={page}#history")
+        }
+    };
+    let (page, pages) = (history.page, history.pages);
     view! {
-        <table class="data-table" data-testid="history">
+        <table class="data-table" data-testid="history" id="history">
             <thead>
                 <tr>
                     <th scope="col">"Revision"</th>
@@ -37,16 +30,23 @@ pub fn HistoryTable(history: Vec<Workload>) -> impl IntoView {
                 </tr>
             </thead>
             <tbody>
-                {history.iter().enumerate().map(|(i, w)| view! {
+                {history.entries.into_iter().map(|e| view! {
                     <tr>
-                        <td>{w.revision}</td>
-                        <td>{describe(w, history.get(i + 1))}</td>
-                        <td>{w.changed_by.clone()}</td>
-                        <td>{second(w.valid_from)}</td>
-                        <td>{w.valid_to.map(second).unwrap_or_else(|| "current".into())}</td>
+                        <td>{e.revision}</td>
+                        <td>{e.summary}</td>
+                        <td>{e.changed_by}</td>
+                        <td>{second(e.valid_from)}</td>
+                        <td>{e.valid_to.map(second).unwrap_or_else(|| "current".into())}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
         </table>
+        {(pages > 1).then(|| view! {
+            <nav class="pagination" aria-label="History pages" data-testid="history-pager">
+                {(page > 1).then(|| view! { <a href=link(page - 1) rel="prev">"← Newer changes"</a> })}
+                <span>{format!("Page {page} of {pages}")}</span>
+                {(page < pages).then(|| view! { <a href=link(page + 1) rel="next">"Older changes →"</a> })}
+            </nav>
+        })}
     }
 }

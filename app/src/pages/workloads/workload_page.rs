@@ -1,7 +1,7 @@
 //! One workload: what it is, who owns it, its attributes, its phase actions and its history.
 
 use super::attribute_table::AttributeTable;
-use super::history_table::HistoryTable;
+use super::history_table::{HistoryTable, HISTORY_PARAM};
 use super::phase_actions::PhaseActions;
 use super::readiness_panel::ReadinessPanel;
 use super::requirements_section::RequirementsSection;
@@ -14,17 +14,26 @@ use crate::domain::attributes::EuAiActClass;
 use crate::dto::WorkloadView;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The workload page.
 #[component]
 pub fn WorkloadPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.get().get("id").unwrap_or_default();
+    let query = use_query_map();
+    // Any text that is not a page number shows the newest page.
+    let history_page = move || {
+        query
+            .get()
+            .get(HISTORY_PARAM)
+            .and_then(|p| p.trim().parse::<u32>().ok())
+            .unwrap_or(1)
+    };
     let action = ServerAction::<ChangePhase>::new();
     let workload = Resource::new_blocking(
-        move || (id(), action.version().get()),
-        |(id, _)| get_workload(id),
+        move || (id(), history_page(), action.version().get()),
+        |(id, page, _)| get_workload(id, page),
     );
     let flash = Resource::new_blocking(
         move || (id(), action.version().get()),
@@ -104,6 +113,6 @@ fn WorkloadDetails(view: WorkloadView, action: ServerAction<ChangePhase>) -> imp
             }.into_any()
         }}
         <h2>"History"</h2>
-        <HistoryTable history=view.history/>
+        <HistoryTable history=view.history workload_id=w.id.0.clone()/>
     }
 }
