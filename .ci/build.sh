@@ -14,6 +14,8 @@ profile_flag=()
 [ "$mode" = release ] && profile_flag=(--profile wasm-release)
 
 echo "==> wasm ($mode)"
+# Compressed copies of an earlier build must never sit beside a new one (assets.rs serves them).
+rm -f "$site"/pkg/*.br "$site"/pkg/*.gz
 cargo build --target wasm32-unknown-unknown -p app --lib --no-default-features --features hydrate \
   --target-dir target/front "${profile_flag[@]}"
 mkdir -p "$site/pkg"
@@ -34,7 +36,6 @@ cp -r public/. "$site/"
 # the wasm per download took seconds). Release: brotli at its best (Node's zlib, installed with
 # the release tools) and gzip -9; debug: gzip -6, which keeps the build quick.
 bundle=("$site/pkg/strata.wasm" "$site/pkg/strata.js" "$site/pkg/strata.css")
-rm -f "$site"/pkg/*.br "$site"/pkg/*.gz
 if [ "$mode" = release ]; then
   gzip -k -f -9 "${bundle[@]}"
   node -e '

@@ -2,10 +2,10 @@
 # Prints a PostgreSQL URL for the tests, making one available if needed:
 # STRATA_TEST_DATABASE_URL when set; otherwise the local cluster (started when stopped,
 # installed from Debian when absent) with a `strata_test` role that logs in with a password
-# over TCP, so nothing relies on trust authentication. The password is random, made for this
-# checkout (never a well-known one left on the machine), and kept with the URL, readable by
-# this user only, in target/postgres-test-url: runs of the same checkout at once (a bench
-# during a test run) share it, and a fresh clone makes a new one.
+# over TCP, so nothing relies on trust authentication. The password is random (never a
+# well-known one left on the machine) and kept with the URL, readable by this user only, in
+# target/postgres-test-url; it is changed only when it no longer logs in, so runs at once (a
+# bench during a test run) share it, and a fresh clone makes a new one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -n "${STRATA_TEST_DATABASE_URL:-}" ]; then
@@ -45,8 +45,16 @@ if [ -z "$ready" ]; then
 fi
 url_file=target/postgres-test-url
 password=$(sed -n 's|^postgres://strata_test:\([0-9a-f]\{64\}\)@.*|\1|p' "$url_file" 2>/dev/null || true)
+url="postgres://strata_test:$password@127.0.0.1:$port/postgres"
+# The kept password still logs in: leave the role alone, so that runs at once (a bench during a
+# test run, another checkout) do not change it under each other.
+if [ -n "$password" ] && PGPASSWORD="$password" psql -q -h 127.0.0.1 -p "$port" -U strata_test \
+    -d postgres -tAc 'select 1' >/dev/null 2>&1; then
+  echo "$url"
+  exit 0
+fi
 # Hex digits only: the password goes into a URL and an SQL literal unquoted.
-[ -n "$password" ] || password=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+password=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 # The postgres account reaches its server over the local socket (peer authentication). The
 # password travels on stdin, never on a command line that `ps` shows.
 as_root runuser -u postgres -- psql -q -p "$port" -v ON_ERROR_STOP=1 >&2 <<SQL
@@ -61,6 +69,8 @@ end \$\$;
 SQL
 url="postgres://strata_test:$password@127.0.0.1:$port/postgres"
 mkdir -p target
-rm -f "$url_file"
-(umask 077 && printf '%s\n' "$url" > "$url_file")
+# Written whole, readable by this user only, then put in place.
+tmp=$(umask 077 && mktemp target/.postgres-test-url.XXXXXX)
+printf '%s\n' "$url" > "$tmp"
+mv -f "$tmp" "$url_file"
 echo "$url"

@@ -4,27 +4,24 @@
 //! says so — a page for a browser without JavaScript, else the encoded error. Other routes keep
 //! the server-wide limit (`router.rs`); `/api/v1/…` is not a server function.
 
-use crate::http_error::{back_link, error_response, wants_html};
+use crate::http_error::{back_link, error_page, wants_html};
+use crate::time_limit::{Deadline, RequestTimeout};
 use app::error::AppError;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
-use std::time::Duration;
+use axum::response::{IntoResponse, Response};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 /// Largest body of a server function call. The largest form our checks accept is about 76 KB
 /// URL-encoded when every field is full of 4-byte characters (each written as 12 bytes,
 /// `%XX%XX%XX%XX`); 128 KB leaves room.
 pub const FORM_BODY_LIMIT: usize = 128 * 1024;
 
-/// Most of a refused body that is still read (and dropped) before answering, so that the
-/// client, still sending, reads our answer instead of a reset connection.
-const DRAIN_LIMIT: usize = 2 * 1024 * 1024;
-
-/// How long reading a server function's body may take.
-#[derive(Clone, Copy)]
-pub struct ReadTimeout(pub Duration);
+/// Most of a refused body that is still read, and dropped as it arrives, before answering, so
+/// that a client still sending reads our answer instead of a reset connection.
+const DRAIN_LIMIT: u64 = 2 * 1024 * 1024;
 
 /// True for a server function's endpoint: `/api/<name>`, one segment.
 fn is_server_function(path: &str) -> bool {
@@ -33,11 +30,18 @@ fn is_server_function(path: &str) -> bool {
 }
 
 /// Holds a server function call's body to `FORM_BODY_LIMIT`, whether it says its length up
-/// front (`Content-Length`) or not; other routes pass through.
-pub async fn small_forms(State(timeout): State<ReadTimeout>, req: Request, next: Next) -> Response {
+/// front (`Content-Length`) or not; other routes pass through. Reading counts against the
+/// request's time limit: the deadline set here is the one `time_limit` keeps.
+pub async fn small_forms(
+    State(timeout): State<RequestTimeout>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     if !is_server_function(req.uri().path()) {
         return next.run(req).await;
     }
+    let deadline = timeout.deadline(&req);
+    req.extensions_mut().insert(Deadline(deadline));
     let html = wants_html(req.headers());
     let back = back_link(req.headers());
     let declared = req
@@ -47,41 +51,65 @@ pub async fn small_forms(State(timeout): State<ReadTimeout>, req: Request, next:
         .and_then(|v| v.parse::<u64>().ok());
     let (parts, body) = req.into_parts();
     if declared.is_some_and(|n| n > FORM_BODY_LIMIT as u64) {
-        if declared.is_some_and(|n| n <= DRAIN_LIMIT as u64) {
-            let _ = tokio::time::timeout(timeout.0, axum::body::to_bytes(body, DRAIN_LIMIT)).await;
+        // A client that waits for `100 Continue` has sent nothing yet: nothing to drain.
+        if declared.is_some_and(|n| n <= DRAIN_LIMIT) && !expects_continue(&parts.headers) {
+            let _ = tokio::time::timeout_at(deadline, drain(body)).await;
         }
         return too_large(html, &back);
     }
-    match tokio::time::timeout(timeout.0, axum::body::to_bytes(body, FORM_BODY_LIMIT)).await {
-        Ok(Ok(bytes)) => {
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
+    let read = Limited::new(body, FORM_BODY_LIMIT).collect();
+    match tokio::time::timeout_at(deadline, read).await {
+        Ok(Ok(collected)) => {
+            let body = Body::from(collected.to_bytes());
+            next.run(Request::from_parts(parts, body)).await
         }
-        // Past the limit while reading (no length was declared), or a broken or stalled
-        // upload: either way, nothing of it is used.
-        Ok(Err(_)) => too_large(html, &back),
-        Err(_) => {
-            let err = AppError::BadRequest("the request body did not arrive in time".into());
-            let mut res = error_response(&err, html, &back);
-            *res.status_mut() = StatusCode::REQUEST_TIMEOUT;
-            close(res)
-        }
+        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => too_large(html, &back),
+        Ok(Err(_)) => refused(
+            StatusCode::BAD_REQUEST,
+            "the request body could not be read",
+            html,
+            &back,
+        ),
+        Err(_) => refused(
+            StatusCode::REQUEST_TIMEOUT,
+            "the request body did not arrive in time",
+            html,
+            &back,
+        ),
     }
 }
 
-fn too_large(html: bool, back: &str) -> Response {
-    let err = AppError::BadRequest(format!(
-        "it is larger than {} KB, more than any of our forms holds; nothing was saved",
-        FORM_BODY_LIMIT / 1024
-    ));
-    let mut res = error_response(&err, html, back);
-    *res.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
-    close(res)
+fn expects_continue(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::EXPECT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
 }
 
-/// The rest of the body may be unread: the connection cannot carry another request, and the
-/// client must not try to reuse it.
-fn close(mut res: Response) -> Response {
+/// Reads and drops a body frame by frame, keeping nothing.
+async fn drain(mut body: Body) {
+    while let Some(Ok(_)) = body.frame().await {}
+}
+
+fn too_large(html: bool, back: &str) -> Response {
+    let why = format!(
+        "it is larger than {} KB, more than any of our forms holds; nothing was saved",
+        FORM_BODY_LIMIT / 1024
+    );
+    refused(StatusCode::PAYLOAD_TOO_LARGE, &why, html, back)
+}
+
+/// A refusal with `status`: the HTML page, or the encoded `BadRequest` a server function's
+/// caller decodes. The rest of the body may be unread, so the connection is closed after it and
+/// the client must not reuse it.
+fn refused(status: StatusCode, why: &str, html: bool, back: &str) -> Response {
+    let err = AppError::BadRequest(why.to_string());
+    let mut res = if html {
+        error_page(status, &err.to_string(), back)
+    } else {
+        let body = serde_json::to_string(&err).unwrap_or_default();
+        (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    };
     res.headers_mut().insert(
         header::CONNECTION,
         header::HeaderValue::from_static("close"),

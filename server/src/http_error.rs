@@ -102,7 +102,8 @@ pub fn error_response(err: &AppError, html: bool, back: &str) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
-fn error_page(status: StatusCode, message: &str, back: &str) -> Response {
+/// The HTML error page: `status`, its message and a way back.
+pub fn error_page(status: StatusCode, message: &str, back: &str) -> Response {
     let title = status.canonical_reason().unwrap_or("Error");
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} · Strata</title>\

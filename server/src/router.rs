@@ -75,15 +75,16 @@ pub fn build(state: AppState) -> Router {
     let hosts = AllowedHosts::new(&state.config.public_url, &state.config.allowed_hosts);
     let proxies = TrustedProxies(std::sync::Arc::new(state.config.trusted_proxies.clone()));
     app.layer(from_fn_with_state(proxies, crate::client_address::attach))
-        .layer(from_fn_with_state(hosts.clone(), own_hosts_only))
-        .layer(from_fn_with_state(hosts, same_origin_only))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         // Outside the server-wide limit, so that a server function's oversized body always
-        // gets the form limit's clear answer.
+        // gets the form limit's clear answer; inside the host and origin checks, so that
+        // nothing of a request they refuse is read.
         .layer(from_fn_with_state(
-            crate::body_limit::ReadTimeout(state.config.request_timeout),
+            crate::time_limit::RequestTimeout(state.config.request_timeout),
             crate::body_limit::small_forms,
         ))
+        .layer(from_fn_with_state(hosts.clone(), own_hosts_only))
+        .layer(from_fn_with_state(hosts, same_origin_only))
         .layer(from_fn(with_request_id))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -99,7 +100,7 @@ pub fn build(state: AppState) -> Router {
         // br or gzip when the client accepts it; level 4 keeps a page's compression well under
         // a millisecond while taking most of the gain (a list page shrinks from 24 KB to 4 KB).
         // Not the wasm: brotli over it on every download took 0.3 s (release) to 2.4 s (debug);
-        // it is to be compressed once, at build time.
+        // it is compressed once, at build time (assets.rs).
         .layer(
             CompressionLayer::new()
                 .quality(CompressionLevel::Precise(4))

@@ -15,12 +15,27 @@ use std::time::Duration;
 #[derive(Clone, Copy)]
 pub struct RequestTimeout(pub Duration);
 
+/// When a request's time is up, set by the first layer that spends any of it (reading a server
+/// function's body, `body_limit.rs`), so that reading and handling share one limit.
+#[derive(Clone, Copy, Debug)]
+pub struct Deadline(pub tokio::time::Instant);
+
+impl RequestTimeout {
+    /// The request's deadline: the one already set on it, or the limit from now.
+    pub fn deadline(self, req: &Request) -> tokio::time::Instant {
+        req.extensions()
+            .get::<Deadline>()
+            .map_or_else(|| tokio::time::Instant::now() + self.0, |d| d.0)
+    }
+}
+
 /// Answers 503 when the rest of the stack takes longer than the limit.
 pub async fn limit(State(limit): State<RequestTimeout>, req: Request, next: Next) -> Response {
     let wants_html = wants_html(req.headers());
     let path = req.uri().path().to_string();
     let back = back_link(req.headers());
-    match tokio::time::timeout(limit.0, next.run(req)).await {
+    let deadline = limit.deadline(&req);
+    match tokio::time::timeout_at(deadline, next.run(req)).await {
         Ok(res) => res,
         Err(_) => {
             tracing::warn!(

@@ -104,7 +104,11 @@ impl WorkloadQuery {
             unreadable: params
                 .iter()
                 .find(|(_, v)| !super::text::is_single_line(v))
-                .map(|(k, _)| super::text::clipped(k, 20)),
+                .map(|(k, _)| {
+                    let mut name = k.clone();
+                    super::text::clip_chars(&mut name, 20);
+                    name
+                }),
         }
     }
 
@@ -114,7 +118,9 @@ impl WorkloadQuery {
         self.search = self.search.trim().chars().take(MAX_SEARCH).collect();
         self.page = self.page.clamp(1, 100_000);
         self.per_page = self.per_page.clamp(1, MAX_PER_PAGE);
-        self.unreadable = self.unreadable.map(|name| super::text::clipped(&name, 20));
+        if let Some(name) = &mut self.unreadable {
+            super::text::clip_chars(name, 20);
+        }
         self
     }
 

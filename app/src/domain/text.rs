@@ -17,11 +17,6 @@ pub fn is_multi_line(s: &str) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
-/// A copy of `s` cut to at most `max` characters, for echoing in a message.
-pub fn clipped(s: &str, max: usize) -> String {
-    s.chars().take(max).collect()
-}
-
 /// `s` cut to at most `max` characters (on a character boundary).
 pub fn clip_chars(s: &mut String, max: usize) {
     if let Some((at, _)) = s.char_indices().nth(max) {

@@ -22,7 +22,7 @@ pub fn print(site_root: &Path) -> Result<(), Failure> {
         "{:<12} {:>12} {:>12} {:>12}",
         "bundle file", "raw bytes", "gzip bytes", "br bytes"
     );
-    for file in ["strata.js", "strata.wasm", "strata.css"] {
+    for file in crate::assets::BUNDLE {
         let path = site_root.join("pkg").join(file);
         let br = std::fs::metadata(site_root.join("pkg").join(format!("{file}.br")))
             .map_or_else(|_| "-".to_string(), |m| m.len().to_string());

@@ -582,7 +582,23 @@ async fn responses_are_compressed_when_the_client_accepts_it(t: &TestDb) {
             );
         }
     }
-    // Another build's folder is not ours: not found, and not cached.
+    let wasm = fetch(format!("{folder}/strata.wasm"), Some("br, gzip")).await;
+    assert_eq!(
+        header(&wasm, "content-type").as_deref(),
+        Some("application/wasm")
+    );
+    assert_eq!(
+        header(&wasm, "vary").as_deref(),
+        Some("accept-encoding"),
+        "a cache keeps one copy per encoding"
+    );
+    // A file missing from our folder, or another build's folder: not found, and not cached.
+    let missing = fetch(format!("{folder}/missing.js"), None).await;
+    assert_eq!(missing.status().as_u16(), 404);
+    assert_ne!(
+        header(&missing, "cache-control").as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
     let old = fetch("/pkg/0123456789abcdef/strata.js".into(), None).await;
     assert_eq!(old.status().as_u16(), 404);
     assert_ne!(

@@ -92,6 +92,16 @@ async fn slow_work_holding_the_pool_does_not_take_pages_down(t: &TestDb) {
         .await
         .expect("home");
     assert_eq!(page.status().as_u16(), 503);
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("cache-control", "no-store"),
+    ] {
+        assert_eq!(
+            page.headers().get(name).and_then(|v| v.to_str().ok()),
+            Some(value),
+            "a 503 carries the security headers too: {name}"
+        );
+    }
     assert!(
         at.elapsed() < Duration::from_secs(2),
         "answered at the limit: {:?}",

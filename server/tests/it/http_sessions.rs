@@ -135,7 +135,6 @@ async fn a_thousand_anonymous_refused_forms_leave_the_session_table_small(t: &Te
         "{kept} kept over {} minute(s)",
         per_window.len()
     );
-    assert!(kept <= 3 * limit, "{kept}");
     assert_eq!(rows - before, kept, "one row per kept flash");
     assert!(
         bytes < kept * 16 * 1024,
