@@ -4,8 +4,7 @@
 # installed from Debian when absent) with a `strata_test` role that logs in with a password
 # over TCP, so nothing relies on trust authentication. The password is random (never a
 # well-known one left on the machine) and kept with the URL, readable by this user only, in
-# target/postgres-test-url; it is changed only when it no longer logs in, so runs at once (a
-# bench during a test run) share it, and a fresh clone makes a new one.
+# ~/.local/state/strata/postgres-test-url; it is set anew only when it no longer logs in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -n "${STRATA_TEST_DATABASE_URL:-}" ]; then
@@ -43,15 +42,30 @@ if [ -z "$ready" ]; then
   log "see /var/log/postgresql/postgresql-$version-$name.log"
   exit 1
 fi
-url_file=target/postgres-test-url
+# One file per user, shared by every checkout and run, so that runs at once (a bench during a
+# test run, two checkouts) never change the password under each other; the lock makes the
+# check and the change one step.
+state_dir="${XDG_STATE_HOME:-$HOME/.local/state}/strata"
+mkdir -p "$state_dir"
+chmod 700 "$state_dir"
+url_file="$state_dir/postgres-test-url"
+exec 9>"$state_dir/postgres-test-url.lock"
+flock 9
 password=$(sed -n 's|^postgres://strata_test:\([0-9a-f]\{64\}\)@.*|\1|p' "$url_file" 2>/dev/null || true)
 url="postgres://strata_test:$password@127.0.0.1:$port/postgres"
-# The kept password still logs in: leave the role alone, so that runs at once (a bench during a
-# test run, another checkout) do not change it under each other.
-if [ -n "$password" ] && PGPASSWORD="$password" psql -q -h 127.0.0.1 -p "$port" -U strata_test \
-    -d postgres -tAc 'select 1' >/dev/null 2>&1; then
-  echo "$url"
-  exit 0
+if [ -n "$password" ]; then
+  if failure=$(PGPASSWORD="$password" psql -q -h 127.0.0.1 -p "$port" -U strata_test \
+      -d postgres -tAc 'select 1' 2>&1 >/dev/null); then
+    echo "$url"
+    exit 0
+  fi
+  case "$failure" in
+    # Only a refused password or a missing role is cause to set the password anew.
+    *"password authentication failed"*|*"does not exist"*) ;;
+    *) log "could not check the test role's login ($failure); keeping its password"
+       echo "$url"
+       exit 0 ;;
+  esac
 fi
 # Hex digits only: the password goes into a URL and an SQL literal unquoted.
 password=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -68,9 +82,8 @@ begin
 end \$\$;
 SQL
 url="postgres://strata_test:$password@127.0.0.1:$port/postgres"
-mkdir -p target
-# Written whole, readable by this user only, then put in place.
-tmp=$(umask 077 && mktemp target/.postgres-test-url.XXXXXX)
+# Written whole, readable by this user only (mktemp makes it 0600), then put in place.
+tmp=$(mktemp "$state_dir/.postgres-test-url.XXXXXX")
 printf '%s\n' "$url" > "$tmp"
 mv -f "$tmp" "$url_file"
 echo "$url"

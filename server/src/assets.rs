@@ -87,8 +87,13 @@ struct Served {
 pub fn routes<S: Clone + Send + Sync + 'static>(site_root: &Path, version: &str) -> Router<S> {
     let pkg = site_root.join("pkg");
     let files = ServeDir::new(&pkg).precompressed_br().precompressed_gzip();
+    // The files are what `version` names only if hashing them again gives it and nothing
+    // changed meanwhile (a build finishing as the server starts).
+    let before = fingerprint(&pkg);
+    let same = version != UNBUILT && self::version(site_root) == version;
+    let after = fingerprint(&pkg);
     let served = Arc::new(Served {
-        at_start: (version != UNBUILT).then(|| fingerprint(&pkg)),
+        at_start: (same && before == after).then_some(after),
         pkg,
     });
     Router::new()
@@ -103,10 +108,15 @@ async fn caching(State(served): State<Arc<Served>>, req: Request, next: Next) ->
     if !(res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED) {
         return res;
     }
-    let unchanged = served
-        .at_start
-        .as_ref()
-        .is_some_and(|f| *f == fingerprint(&served.pkg));
+    let unchanged = match &served.at_start {
+        Some(at_start) => {
+            let pkg = served.pkg.clone();
+            tokio::task::spawn_blocking(move || fingerprint(&pkg))
+                .await
+                .is_ok_and(|now| now == *at_start)
+        }
+        None => false,
+    };
     let h = res.headers_mut();
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     h.insert(

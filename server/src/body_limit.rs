@@ -12,7 +12,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use http_body_util::BodyExt;
 
 /// Largest body of a server function call. The largest form our checks accept is about 76 KB
 /// URL-encoded when every field is full of 4-byte characters (each written as 12 bytes,
@@ -57,14 +57,13 @@ pub async fn small_forms(
         }
         return too_large(html, &back);
     }
-    let read = Limited::new(body, FORM_BODY_LIMIT).collect();
-    match tokio::time::timeout_at(deadline, read).await {
-        Ok(Ok(collected)) => {
-            let body = Body::from(collected.to_bytes());
-            next.run(Request::from_parts(parts, body)).await
+    match tokio::time::timeout_at(deadline, read_within_limit(body)).await {
+        Ok(Read::Whole(bytes)) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
         }
-        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => too_large(html, &back),
-        Ok(Err(_)) => refused(
+        Ok(Read::TooLarge) => too_large(html, &back),
+        Ok(Read::Broken) => refused(
             StatusCode::BAD_REQUEST,
             "the request body could not be read",
             html,
@@ -76,6 +75,42 @@ pub async fn small_forms(
             html,
             &back,
         ),
+    }
+}
+
+/// What reading a server function's body came to.
+enum Read {
+    Whole(Vec<u8>),
+    /// Past the limit; the rest was read and dropped (up to `DRAIN_LIMIT` in all).
+    TooLarge,
+    /// The upload broke off or was malformed.
+    Broken,
+}
+
+/// Reads frame by frame, keeping at most `FORM_BODY_LIMIT` bytes; past it, goes on reading and
+/// dropping up to `DRAIN_LIMIT`, so that a client that sent no length also reads our answer.
+async fn read_within_limit(mut body: Body) -> Read {
+    let mut kept = Vec::new();
+    let mut seen: u64 = 0;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Read::Broken;
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen += data.len() as u64;
+        if seen > DRAIN_LIMIT {
+            return Read::TooLarge;
+        }
+        if seen <= FORM_BODY_LIMIT as u64 {
+            kept.extend_from_slice(&data);
+        }
+    }
+    if seen > FORM_BODY_LIMIT as u64 {
+        Read::TooLarge
+    } else {
+        Read::Whole(kept)
     }
 }
 

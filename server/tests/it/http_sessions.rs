@@ -294,6 +294,27 @@ async fn server_function_bodies_have_a_small_limit(t: &TestDb) {
         "{}",
         &answer[..answer.len().min(300)]
     );
+    // A body that breaks off malformed is refused as unreadable, not as too large.
+    let addr = s.base.trim_start_matches("http://");
+    let mut conn = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST /api/create_workload HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n\
+         5\r\nform[\r\nzz\r\n"
+    );
+    conn.write_all(head.as_bytes()).await.expect("send");
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        conn.read_to_end(&mut answer),
+    )
+    .await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 400"),
+        "{}",
+        &answer[..answer.len().min(200)]
+    );
     let (rows, _, _) = sessions(&t.db).await;
     assert_eq!(rows, 0, "nothing was kept");
 }
