@@ -5,6 +5,7 @@
 //! then the sizes of the browser bundle. Figures are for people; no test asserts them.
 
 mod bundle;
+pub mod draw;
 mod load;
 mod org;
 mod routes;

@@ -2,6 +2,7 @@
 //! drawn so that every condition code is both true and false for many workloads. Deterministic
 //! (a fixed seed), so two runs measure the same data.
 
+use super::draw::Draw;
 use app::domain::attribute_fields::ATTRIBUTE_FIELDS;
 use app::domain::workload::{ArtifactRef, WorkloadDraft};
 use app::domain::workload_form::WorkloadForm;
@@ -31,22 +32,6 @@ impl Size {
 pub struct Org {
     pub team_ids: Vec<TeamId>,
     pub workload_ids: Vec<WorkloadId>,
-}
-
-/// A small deterministic generator (xorshift64*): the bench needs spread, not cryptography.
-struct Draw(u64);
-
-impl Draw {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// Creates the organization through the store, as the create form would.
