@@ -173,7 +173,7 @@ impl WorkloadQuery {
         }
         parts
             .iter()
-            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .map(|(k, v)| format!("{k}={}", super::text::percent_encode(v)))
             .collect::<Vec<_>>()
             .join("&")
     }
@@ -182,18 +182,6 @@ impl WorkloadQuery {
     pub fn offset(&self) -> u64 {
         u64::from(self.page.saturating_sub(1)) * u64::from(self.per_page)
     }
-}
-
-/// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
-fn encode(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -17,6 +17,18 @@ pub fn is_multi_line(s: &str) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
+/// Percent-encodes a URL query value (RFC 3986 unreserved characters pass through).
+pub fn percent_encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// `s` cut to at most `max` characters (on a character boundary).
 pub fn clip_chars(s: &mut String, max: usize) {
     if let Some((at, _)) = s.char_indices().nth(max) {

@@ -6,6 +6,7 @@
 use crate::http::{client, first_workload_link, seeded, Running};
 use crate::on_both_backends;
 use crate::support::TestDb;
+use app::domain::text::percent_encode;
 use serde_json::{json, Value};
 use strata_server::bench::draw::Draw;
 
@@ -147,7 +148,7 @@ impl Gen {
     fn encoded(&mut self, real: &[String]) -> String {
         let raw = self.text(real);
         let mut out: String = raw.chars().take(3_000).collect::<String>();
-        out = urlencoding(&out);
+        out = percent_encode(&out);
         // Cut (maybe inside a %XX) so that five values stay within what a client can send.
         out.truncate(6_000);
         if self.below(5) == 0 {
@@ -156,17 +157,6 @@ impl Gen {
         }
         out
     }
-}
-
-fn urlencoding(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// One generated request, described for a failure message.
@@ -213,7 +203,7 @@ fn probe(g: &mut Gen, s: &Running, c: &reqwest::Client, real: &[String]) -> Prob
             let (name, args) = *g.pick(&FORM_FUNCTIONS);
             let mut pairs: Vec<String> = args
                 .iter()
-                .map(|a| format!("{}={}", urlencoding(a), g.encoded(real)))
+                .map(|a| format!("{}={}", percent_encode(a), g.encoded(real)))
                 .collect();
             for _ in 0..g.below(8) {
                 let field = if g.below(6) == 0 {
@@ -221,7 +211,7 @@ fn probe(g: &mut Gen, s: &Running, c: &reqwest::Client, real: &[String]) -> Prob
                 } else {
                     format!("form[{}]", g.pick(&FORM_FIELDS))
                 };
-                pairs.push(format!("{}={}", urlencoding(&field), g.encoded(real)));
+                pairs.push(format!("{}={}", percent_encode(&field), g.encoded(real)));
             }
             let body = pairs.join("&");
             let accept = if g.below(2) == 0 { "text/html" } else { "*/*" };
