@@ -104,11 +104,8 @@ impl WorkloadQuery {
             unreadable: params
                 .iter()
                 .find(|(_, v)| !super::text::is_single_line(v))
-                .map(|(k, _)| {
-                    let mut name = k.clone();
-                    super::text::clip_chars(&mut name, 20);
-                    name
-                }),
+                // `clamped` bounds the name, as it bounds the rest, before it is echoed.
+                .map(|(k, _)| k.clone()),
         }
     }
 
