@@ -19,10 +19,15 @@ pub mod ports;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-/// The browser's entry point: attaches the reactive app to the server-rendered page.
+/// The browser's entry point. Pages are rendered by the server and stay plain HTML; only the
+/// islands (the forms, the phase buttons, the hydration marker) come alive, which keeps the
+/// bundle to what they need instead of every page and the router.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // A server function's redirect (where a saved form goes next, or a refused one back to its
+    // page with the flash) is followed as a page load: ActionForm sets that hook when no
+    // client router has, as it is here.
+    leptos::mount::hydrate_islands();
 }

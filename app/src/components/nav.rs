@@ -1,14 +1,11 @@
-//! The site navigation, with a marker that tells tests (and people debugging) that the page
-//! has hydrated.
+//! The site navigation.
 
+use super::hydration_marker::HydrationMarker;
 use leptos::prelude::*;
 
-/// Top navigation bar.
+/// Top navigation bar: plain links (every page is rendered by the server).
 #[component]
 pub fn Nav() -> impl IntoView {
-    let (hydrated, set_hydrated) = signal(false);
-    // Effects run only in the browser, so this flips once the wasm has taken over.
-    Effect::new(move |_| set_hydrated.set(true));
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
@@ -19,11 +16,7 @@ pub fn Nav() -> impl IntoView {
                 <a href="/catalog">"Catalog"</a>
                 <a href="/workloads/new">"Register a workload"</a>
             </nav>
-            <span
-                id="hydration"
-                data-hydrated=move || if hydrated.get() { "yes" } else { "no" }
-                hidden=true
-            ></span>
+            <HydrationMarker/>
         </header>
     }
 }

@@ -1,11 +1,11 @@
 //! Editing a workload. The form carries the revision it started from, so a save on top of
 //! someone else's change is refused instead of overwriting it.
 
+use super::workload_form::EditWorkloadForm;
 use crate::api::flash::take_flash;
-use crate::api::workload_edit::{edit_page, UpdateWorkload};
+use crate::api::workload_edit::edit_page;
 use crate::api::workloads::{get_edit_form, get_form_choices};
 use crate::components::notice::{ErrorNotice, FormMessage};
-use crate::components::workload_fields::WorkloadFields;
 use crate::domain::FieldErrors;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,15 +16,8 @@ use leptos_router::hooks::use_params_map;
 pub fn EditWorkloadPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.get().get("id").unwrap_or_default();
-    let action = ServerAction::<UpdateWorkload>::new();
-    let start = Resource::new_blocking(
-        move || (id(), action.version().get()),
-        |(id, _)| get_edit_form(id),
-    );
-    let flash = Resource::new_blocking(
-        move || (id(), action.version().get()),
-        |(id, _)| take_flash(edit_page(&id)),
-    );
+    let start = Resource::new_blocking(id, get_edit_form);
+    let flash = Resource::new_blocking(id, |id| take_flash(edit_page(&id)));
     let choices = Resource::new_blocking(|| (), |_| get_form_choices());
     view! {
         <Title text="Edit workload"/>
@@ -41,13 +34,7 @@ pub fn EditWorkloadPage() -> impl IntoView {
                             <h1>{format!("Edit {}", start.name)}</h1>
                             <p class="lead">"The phase is changed from the workload's page, not here."</p>
                             <FormMessage message/>
-                            <ActionForm action=action attr:class="workload-form" attr:data-testid="workload-form">
-                                <input type="hidden" name="id" value=id.clone()/>
-                                <WorkloadFields values errors choices/>
-                                <button type="submit">"Save changes"</button>
-                                " "
-                                <a href=format!("/workloads/{id}")>"Cancel"</a>
-                            </ActionForm>
+                            <EditWorkloadForm id values errors choices/>
                         }.into_any()
                     }
                     (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),

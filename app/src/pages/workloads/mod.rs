@@ -10,6 +10,7 @@ mod new_page;
 mod phase_actions;
 mod readiness_panel;
 mod requirements_section;
+mod workload_form;
 mod workload_page;
 
 pub use edit_page::EditWorkloadPage;

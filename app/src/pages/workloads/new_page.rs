@@ -1,10 +1,10 @@
 //! Registering a workload.
 
+use super::workload_form::NewWorkloadForm;
 use crate::api::flash::take_flash;
-use crate::api::workload_edit::{CreateWorkload, NEW_PAGE};
+use crate::api::workload_edit::NEW_PAGE;
 use crate::api::workloads::get_form_choices;
 use crate::components::notice::{ErrorNotice, FormMessage};
-use crate::components::workload_fields::WorkloadFields;
 use crate::domain::workload_form::WorkloadForm;
 use crate::domain::FieldErrors;
 use leptos::prelude::*;
@@ -13,11 +13,7 @@ use leptos_meta::Title;
 /// The new-workload form; a refused submit comes back here with what was typed.
 #[component]
 pub fn NewWorkloadPage() -> impl IntoView {
-    let action = ServerAction::<CreateWorkload>::new();
-    let flash = Resource::new_blocking(
-        move || action.version().get(),
-        |_| take_flash(NEW_PAGE.into()),
-    );
+    let flash = Resource::new_blocking(|| (), |_| take_flash(NEW_PAGE.into()));
     let choices = Resource::new_blocking(|| (), |_| get_form_choices());
     view! {
         <Title text="Register a workload"/>
@@ -33,10 +29,7 @@ pub fn NewWorkloadPage() -> impl IntoView {
                         };
                         view! {
                             <FormMessage message/>
-                            <ActionForm action=action attr:class="workload-form" attr:data-testid="workload-form">
-                                <WorkloadFields values errors choices/>
-                                <button type="submit">"Register workload"</button>
-                            </ActionForm>
+                            <NewWorkloadForm values errors choices/>
                         }.into_any()
                     }
                     (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),

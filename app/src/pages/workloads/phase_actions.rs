@@ -1,37 +1,43 @@
-//! Promote and demote: their own forms, each sending the revision the page showed.
+//! Promote and demote: their own forms, each sending the revision the page showed. An island,
+//! so a press cannot be sent twice while the first is on its way.
 
 use crate::api::phase::ChangePhase;
+use crate::components::submit_button::{ActionError, SubmitButton};
 use crate::domain::Phase;
 use leptos::prelude::*;
+use leptos::server::ServerAction;
 
 /// The phase buttons of a workload.
-#[component]
-pub fn PhaseActions(
-    id: String,
-    revision: i64,
-    phase: Phase,
-    action: ServerAction<ChangePhase>,
-) -> impl IntoView {
-    let button = |direction: &'static str, to: Phase| {
-        let id = id.clone();
+#[island]
+pub fn PhaseActions(id: String, revision: i64, phase: Phase) -> impl IntoView {
+    // One action for both buttons: while either press is pending, neither can be pressed.
+    let action = ServerAction::<ChangePhase>::new();
+    let pending = action.pending();
+    let button = |id: String, direction: &'static str, to: Phase| {
         let label = if direction == "promote" {
             format!("Promote to {to}")
         } else {
             format!("Demote to {to}")
+        };
+        let busy = if direction == "promote" {
+            "Promoting…"
+        } else {
+            "Demoting…"
         };
         view! {
             <ActionForm action=action attr:class="inline-form">
                 <input type="hidden" name="id" value=id/>
                 <input type="hidden" name="revision" value=revision.to_string()/>
                 <input type="hidden" name="direction" value=direction/>
-                <button type="submit" data-testid=direction>{label}</button>
+                <SubmitButton label busy_label=busy pending testid=direction/>
             </ActionForm>
         }
     };
     view! {
         <section class="phase-actions" aria-label="Phase">
-            {phase.next().map(|to| button("promote", to))}
-            {phase.previous().map(|to| button("demote", to))}
+            {phase.next().map(|to| button(id.clone(), "promote", to))}
+            {phase.previous().map(|to| button(id, "demote", to))}
+            <ActionError action/>
         </section>
     }
 }

@@ -6,7 +6,6 @@ use super::phase_actions::PhaseActions;
 use super::readiness_panel::ReadinessPanel;
 use super::requirements_section::RequirementsSection;
 use crate::api::flash::take_flash;
-use crate::api::phase::ChangePhase;
 use crate::api::workloads::get_workload;
 use crate::components::chart::Chart;
 use crate::components::notice::{ErrorNotice, FormMessage};
@@ -30,22 +29,18 @@ pub fn WorkloadPage() -> impl IntoView {
             .and_then(|p| p.trim().parse::<u32>().ok())
             .unwrap_or(1)
     };
-    let action = ServerAction::<ChangePhase>::new();
     let workload = Resource::new_blocking(
-        move || (id(), history_page(), action.version().get()),
-        |(id, page, _)| get_workload(id, page),
+        move || (id(), history_page()),
+        |(id, page)| get_workload(id, page),
     );
-    let flash = Resource::new_blocking(
-        move || (id(), action.version().get()),
-        |(id, _)| take_flash(format!("/workloads/{id}")),
-    );
+    let flash = Resource::new_blocking(id, |id| take_flash(format!("/workloads/{id}")));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match (workload.await, flash.await) {
                     (Ok(view), Ok(flash)) => view! {
                         <FormMessage message=flash.and_then(|f| f.message)/>
-                        <WorkloadDetails view action/>
+                        <WorkloadDetails view/>
                     }.into_any(),
                     (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
@@ -55,7 +50,7 @@ pub fn WorkloadPage() -> impl IntoView {
 }
 
 #[component]
-fn WorkloadDetails(view: WorkloadView, action: ServerAction<ChangePhase>) -> impl IntoView {
+fn WorkloadDetails(view: WorkloadView) -> impl IntoView {
     let w = view.workload;
     let d = w.draft.clone();
     let refs = d
@@ -90,7 +85,7 @@ fn WorkloadDetails(view: WorkloadView, action: ServerAction<ChangePhase>) -> imp
                 <p>"Flagged: classified as a prohibited practice under the EU AI Act. It cannot be promoted until its class changes."</p>
             </div>
         })}
-        <PhaseActions id=w.id.0.clone() revision=w.revision phase=w.phase action/>
+        <PhaseActions id=w.id.0.clone() revision=w.revision phase=w.phase/>
         <ReadinessPanel readiness=view.readiness/>
         <h2>"Required controls"</h2>
         <Chart chart=view.layer_chart testid="layer-chart"/>
