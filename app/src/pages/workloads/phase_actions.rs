@@ -2,7 +2,7 @@
 //! so a press cannot be sent twice while the first is on its way.
 
 use crate::api::phase::ChangePhase;
-use crate::components::submit_button::{ActionError, SubmitButton};
+use crate::components::submit_button::{locked, ActionError, SubmitButton};
 use crate::domain::Phase;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
@@ -10,26 +10,33 @@ use leptos::server::ServerAction;
 /// The phase buttons of a workload.
 #[island]
 pub fn PhaseActions(id: String, revision: i64, phase: Phase) -> impl IntoView {
-    // One action for both buttons: while either press is pending, neither can be pressed.
+    // One action for both buttons: while either press is on its way, neither takes a press.
     let action = ServerAction::<ChangePhase>::new();
-    let pending = action.pending();
+    let locked = locked(action);
     let button = |id: String, direction: &'static str, to: Phase| {
         let label = if direction == "promote" {
             format!("Promote to {to}")
         } else {
             format!("Demote to {to}")
         };
-        let busy = if direction == "promote" {
+        let busy_label = if direction == "promote" {
             "Promoting…"
         } else {
             "Demoting…"
         };
+        // Only the pressed button says it is working; both refuse presses meanwhile.
+        let busy = Signal::derive(move || {
+            action
+                .input()
+                .get()
+                .is_some_and(|i| i.direction == direction)
+        });
         view! {
             <ActionForm action=action attr:class="inline-form">
                 <input type="hidden" name="id" value=id/>
                 <input type="hidden" name="revision" value=revision.to_string()/>
                 <input type="hidden" name="direction" value=direction/>
-                <SubmitButton label busy_label=busy pending testid=direction/>
+                <SubmitButton label busy_label locked busy testid=direction/>
             </ActionForm>
         }
     };

@@ -2,7 +2,7 @@
 //! browser. Without JavaScript it is a plain form posting to the same server function.
 
 use crate::api::workload_edit::{CreateWorkload, UpdateWorkload};
-use crate::components::submit_button::{ActionError, SubmitButton};
+use crate::components::submit_button::{locked, ActionError, SubmitButton};
 use crate::components::workload_fields::WorkloadFields;
 use crate::domain::workload_form::WorkloadForm;
 use crate::domain::FieldErrors;
@@ -21,7 +21,8 @@ pub fn NewWorkloadForm(
     view! {
         <ActionForm action=action attr:class="workload-form" attr:data-testid="workload-form">
             <WorkloadFields values errors choices/>
-            <SubmitButton label="Register workload" busy_label="Registering…" pending=action.pending()/>
+            <SubmitButton label="Register workload" busy_label="Registering…"
+                locked=locked(action) busy=locked(action)/>
             <ActionError action/>
         </ActionForm>
     }
@@ -41,7 +42,8 @@ pub fn EditWorkloadForm(
         <ActionForm action=action attr:class="workload-form" attr:data-testid="workload-form">
             <input type="hidden" name="id" value=id/>
             <WorkloadFields values errors choices/>
-            <SubmitButton label="Save changes" busy_label="Saving…" pending=action.pending()/>
+            <SubmitButton label="Save changes" busy_label="Saving…"
+                locked=locked(action) busy=locked(action)/>
             " "
             <a href=cancel>"Cancel"</a>
             <ActionError action/>
