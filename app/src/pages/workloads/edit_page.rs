@@ -6,6 +6,7 @@ use crate::api::flash::take_flash;
 use crate::api::workload_edit::edit_page;
 use crate::api::workloads::{get_edit_form, get_form_choices};
 use crate::components::notice::{ErrorNotice, FormMessage};
+use crate::components::workload_fields::WorkloadFields;
 use crate::domain::FieldErrors;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -34,7 +35,7 @@ pub fn EditWorkloadPage() -> impl IntoView {
                             <h1>{format!("Edit {}", start.name)}</h1>
                             <p class="lead">"The phase is changed from the workload's page, not here."</p>
                             <FormMessage message/>
-                            <EditWorkloadForm id values errors choices/>
+                            <EditWorkloadForm id><WorkloadFields values errors choices/></EditWorkloadForm>
                         }.into_any()
                     }
                     (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),

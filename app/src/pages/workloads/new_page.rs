@@ -5,6 +5,7 @@ use crate::api::flash::take_flash;
 use crate::api::workload_edit::NEW_PAGE;
 use crate::api::workloads::get_form_choices;
 use crate::components::notice::{ErrorNotice, FormMessage};
+use crate::components::workload_fields::WorkloadFields;
 use crate::domain::workload_form::WorkloadForm;
 use crate::domain::FieldErrors;
 use leptos::prelude::*;
@@ -29,7 +30,7 @@ pub fn NewWorkloadPage() -> impl IntoView {
                         };
                         view! {
                             <FormMessage message/>
-                            <NewWorkloadForm values errors choices/>
+                            <NewWorkloadForm><WorkloadFields values errors choices/></NewWorkloadForm>
                         }.into_any()
                     }
                     (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
