@@ -189,6 +189,9 @@ pub trait CatalogStore: Send + Sync {
     ) -> StoreResult<CatalogLoad>;
     /// The newest catalog version.
     async fn current_catalog(&self) -> StoreResult<Option<CatalogVersion>>;
+    /// The content of catalog version `id`. Versions never change, so a server may answer
+    /// from what it parsed before without reading the database.
+    async fn catalog_version(&self, id: &CatalogVersionId) -> StoreResult<Arc<Catalog>>;
     /// The materialized requirements of a workload, in catalog order.
     async fn requirements(&self, workload: &WorkloadId) -> StoreResult<Vec<RequirementRecord>>;
     /// Rewrites every workload's requirements from the current catalog; returns how many.

@@ -6,6 +6,7 @@ use crate::db::{Db, Limits};
 use crate::state::AppState;
 use app::domain::Principal;
 use app::ports::SharedStore;
+use axum::serve::ListenerExt;
 use clap::{Parser, Subcommand};
 use std::sync::Arc;
 
@@ -224,7 +225,15 @@ async fn serve(config: Config) -> Result<(), Failure> {
     let app = crate::router::build(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|e| format!("cannot listen on {addr} (STRATA_ADDR): {e}"))?;
+        .map_err(|e| format!("cannot listen on {addr} (STRATA_ADDR): {e}"))?
+        // Pages stream in chunks; with Nagle's algorithm a chunk written while the previous
+        // one is unacknowledged waits for the client's delayed ACK (measured: 40 ms on a
+        // third of page requests).
+        .tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::warn!(error = %e, "cannot set TCP_NODELAY on a connection");
+            }
+        });
     tracing::info!(%addr, "listening");
     println!("Strata is running at {public} (Ctrl-C stops it)");
     println!(

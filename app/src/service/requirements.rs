@@ -1,5 +1,5 @@
-//! A workload's requirements as its page shows them: the materialized rows with the current
-//! catalog's titles, and promotion readiness from the pure rules.
+//! A workload's requirements as its page shows them: the materialized rows with their catalog
+//! version's titles, and promotion readiness from the pure rules.
 
 use crate::domain::applicability::readiness;
 use crate::domain::workload::Workload;
@@ -13,14 +13,19 @@ pub async fn for_workload(
     workload: &Workload,
 ) -> Result<(Vec<RequirementView>, Option<ReadinessView>), AppError> {
     let records = store.requirements(&workload.id).await?;
-    let current = store.current_catalog().await?;
-    let title = |id: &str| match current.as_ref().and_then(|v| v.catalog.control(id)) {
+    // The version the rows were derived from: every catalog load rewrites them in its own
+    // transaction, so it is the current one, and the server has it parsed already (no query).
+    let catalog = match records.first() {
+        Some(r) => Some(store.catalog_version(&r.catalog_version_id).await?),
+        None => None,
+    };
+    let title = |id: &str| match catalog.as_ref().and_then(|c| c.control(id)) {
         Some(c) => c.title.clone(),
         None => {
-            // Rows are rewritten with every catalog load, so this means they are out of step.
+            // Rows are written from their version's controls, so this means they are corrupt.
             tracing::warn!(
                 control.id = id,
-                "requirement of a control not in the current catalog"
+                "requirement of a control not in its catalog version"
             );
             id.to_string()
         }
@@ -37,9 +42,9 @@ pub async fn for_workload(
             reason: r.reason,
         })
         .collect();
-    let readiness = current
+    let readiness = catalog
         .as_ref()
-        .and_then(|v| readiness(&workload.draft.attributes, workload.phase, &v.catalog))
+        .and_then(|c| readiness(&workload.draft.attributes, workload.phase, c))
         .map(|r| ReadinessView {
             next: r.next,
             added: r.added.iter().map(|id| (id.clone(), title(id))).collect(),

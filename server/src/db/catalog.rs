@@ -12,6 +12,7 @@ use app::ports::{
     Actor, CatalogLoad, CatalogStore, CatalogVersion, RequirementRecord, StoreResult,
 };
 use async_trait::async_trait;
+use std::sync::Arc;
 
 #[derive(sqlx::FromRow)]
 struct VersionRow {
@@ -97,16 +98,7 @@ async fn current(db: &Db) -> DbResult<Option<CatalogVersion>> {
     });
     let Some(r) = row else { return Ok(None) };
     let id = CatalogVersionId(r.id);
-    let catalog = catalog_of(&id, || async {
-        let content: String = with_pool!(db, pool => {
-            sqlx::query_scalar("select content from catalog_versions where id = $1")
-                .bind(id.as_str())
-                .fetch_one(pool)
-                .await?
-        });
-        Ok(content)
-    })
-    .await?;
+    let catalog = version(db, &id).await?;
     Ok(Some(CatalogVersion {
         id,
         content_hash: r.content_hash,
@@ -114,6 +106,20 @@ async fn current(db: &Db) -> DbResult<Option<CatalogVersion>> {
         loaded_at: instant(r.loaded_at)?,
         catalog,
     }))
+}
+
+/// A version's content, read only when it is not the one parsed last.
+async fn version(db: &Db, id: &CatalogVersionId) -> DbResult<Arc<Catalog>> {
+    catalog_of(id, || async {
+        let content: Option<String> = with_pool!(db, pool => {
+            sqlx::query_scalar("select content from catalog_versions where id = $1")
+                .bind(id.as_str())
+                .fetch_optional(pool)
+                .await?
+        });
+        content.ok_or_else(|| DbError::corrupt("catalog version", id.as_str()))
+    })
+    .await
 }
 
 async fn requirements(db: &Db, workload: &WorkloadId) -> DbResult<Vec<RequirementRecord>> {
@@ -175,6 +181,10 @@ impl CatalogStore for Db {
 
     async fn current_catalog(&self) -> StoreResult<Option<CatalogVersion>> {
         Ok(current(self).await?)
+    }
+
+    async fn catalog_version(&self, id: &CatalogVersionId) -> StoreResult<Arc<Catalog>> {
+        Ok(version(self, id).await?)
     }
 
     async fn requirements(&self, workload: &WorkloadId) -> StoreResult<Vec<RequirementRecord>> {

@@ -33,22 +33,27 @@ impl Versions {
 /// Owners or tags of some versions of a workload, by revision, in stored order.
 type ByRevision<T> = BTreeMap<i64, Vec<T>>;
 
-/// Version rows, then (revision, owner) and (revision, tag) rows, as read.
-type Fetched = (Vec<VersionRow>, Vec<(i64, String)>, Vec<(i64, String)>);
+/// One row of `MEMBERS_SQL`: revision, whether a tag (else an owner), the value, its position.
+type MemberRow = (i64, i64, String, i64);
 
-fn group<T>(rows: Vec<(i64, String)>, make: fn(String) -> T) -> ByRevision<T> {
-    let mut out: ByRevision<T> = BTreeMap::new();
-    for (revision, value) in rows {
-        out.entry(revision).or_default().push(make(value));
+/// Version rows, then their owner and tag rows, as read.
+type Fetched = (Vec<VersionRow>, Vec<MemberRow>);
+
+/// Splits owner and tag rows into each revision's owners and tags.
+fn group(rows: Vec<MemberRow>) -> (ByRevision<UserId>, ByRevision<String>) {
+    let (mut owners, mut tags): (ByRevision<UserId>, ByRevision<String>) = Default::default();
+    for (revision, is_tag, value, _) in rows {
+        if is_tag == 0 {
+            owners.entry(revision).or_default().push(UserId(value));
+        } else {
+            tags.entry(revision).or_default().push(value);
+        }
     }
-    out
+    (owners, tags)
 }
 
-fn assemble(
-    rows: Vec<VersionRow>,
-    mut owners: ByRevision<UserId>,
-    mut tags: ByRevision<String>,
-) -> DbResult<Vec<Workload>> {
+fn assemble(rows: Vec<VersionRow>, members: Vec<MemberRow>) -> DbResult<Vec<Workload>> {
+    let (mut owners, mut tags) = group(members);
     rows.into_iter()
         .map(|r| {
             let (o, mut t) = (
@@ -72,11 +77,12 @@ fn versions_sql(which: Versions) -> String {
 
 /// Owners and tags are read for the revisions the version query returned (rows that never
 /// change), not with its filter again: under read committed, a write committed between the two
-/// statements would otherwise pair one version with another version's owners.
-const OWNERS_SQL: &str = "select revision, user_id from workload_owners \
-    where workload_id = $1 and revision between $2 and $3 order by revision, position";
-const TAGS_SQL: &str = "select revision, tag from workload_tags \
-    where workload_id = $1 and revision between $2 and $3 order by revision, tag";
+/// statements would otherwise pair one version with another version's owners. One statement
+/// reads both: each statement is a round trip, on SQLite to the connection's thread.
+const MEMBERS_SQL: &str = "select revision, cast(0 as bigint) as is_tag, user_id as value, \
+    position as ord from workload_owners where workload_id = $1 and revision between $2 and $3 \
+    union all select revision, cast(1 as bigint), tag, cast(0 as bigint) from workload_tags \
+    where workload_id = $1 and revision between $2 and $3 order by 1, 2, 4";
 
 fn revision_range(rows: &[VersionRow]) -> (i64, i64) {
     let revisions = rows.iter().map(|r| r.revision);
@@ -89,7 +95,7 @@ fn revision_range(rows: &[VersionRow]) -> (i64, i64) {
 /// Versions of a workload, newest first, read on the pool.
 pub async fn versions(db: &Db, id: &WorkloadId, which: Versions) -> DbResult<Vec<Workload>> {
     let main = versions_sql(which);
-    let (rows, owners, tags): Fetched = with_pool!(db, pool => {
+    let (rows, members): Fetched = with_pool!(db, pool => {
         let q = sqlx::query_as(&main).bind(id.as_str());
         let rows: Vec<VersionRow> = match which {
             Versions::AsOf(t) => q.bind(t),
@@ -99,24 +105,22 @@ pub async fn versions(db: &Db, id: &WorkloadId, which: Versions) -> DbResult<Vec
         .fetch_all(pool)
         .await?;
         let (low, high) = revision_range(&rows);
-        let owners = sqlx::query_as(OWNERS_SQL).bind(id.as_str()).bind(low).bind(high).fetch_all(pool).await?;
-        let tags = sqlx::query_as(TAGS_SQL).bind(id.as_str()).bind(low).bind(high).fetch_all(pool).await?;
-        (rows, owners, tags)
+        let members = sqlx::query_as(MEMBERS_SQL).bind(id.as_str()).bind(low).bind(high).fetch_all(pool).await?;
+        (rows, members)
     });
-    assemble(rows, group(owners, UserId), group(tags, String::from))
+    assemble(rows, members)
 }
 
 /// The current version of a workload, read inside a write transaction.
 pub async fn current_in(tx: &mut WriteTx, id: &WorkloadId) -> DbResult<Option<Workload>> {
     let main = versions_sql(Versions::Current);
-    let (rows, owners, tags): Fetched = with_tx!(tx, conn => {
+    let (rows, members): Fetched = with_tx!(tx, conn => {
         let rows: Vec<VersionRow> = sqlx::query_as(&main).bind(id.as_str()).fetch_all(&mut *conn).await?;
         let (low, high) = revision_range(&rows);
-        let owners = sqlx::query_as(OWNERS_SQL).bind(id.as_str()).bind(low).bind(high).fetch_all(&mut *conn).await?;
-        let tags = sqlx::query_as(TAGS_SQL).bind(id.as_str()).bind(low).bind(high).fetch_all(&mut *conn).await?;
-        (rows, owners, tags)
+        let members = sqlx::query_as(MEMBERS_SQL).bind(id.as_str()).bind(low).bind(high).fetch_all(&mut *conn).await?;
+        (rows, members)
     });
-    Ok(assemble(rows, group(owners, UserId), group(tags, String::from))?.pop())
+    Ok(assemble(rows, members)?.pop())
 }
 
 pub async fn get(db: &Db, id: &WorkloadId) -> DbResult<Option<Workload>> {

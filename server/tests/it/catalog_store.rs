@@ -6,7 +6,7 @@ use crate::store_contract::{draft, futures_join, team_and_owner};
 use crate::support::{by, TestDb};
 use app::domain::applicability::evaluate;
 use app::domain::listing::WorkloadQuery;
-use app::domain::{Layer, Phase};
+use app::domain::{CatalogVersionId, Layer, Phase};
 use app::ports::SharedStore;
 use std::sync::Arc;
 use strata_server::catalog::{content_hash, load_starter, parse, STARTER};
@@ -86,10 +86,17 @@ async fn a_catalog_version_is_recorded_only_when_its_content_changes(t: &TestDb)
     assert!(next.created && next.version_id != first.version_id);
     let current = s.current_catalog().await.expect("current").expect("loaded");
     assert_eq!(
-        (current.id, current.source.as_str()),
-        (next.version_id, "test")
+        (&current.id, current.source.as_str()),
+        (&next.version_id, "test")
     );
     assert_eq!(*current.catalog, changed);
+    // Every version stays readable by its id, the older one included.
+    let older = s.catalog_version(&first.version_id).await.expect("older");
+    assert_eq!(*older, parse(STARTER).expect("valid"));
+    let newer = s.catalog_version(&next.version_id).await.expect("newer");
+    assert_eq!(*newer, changed);
+    let unknown = CatalogVersionId("no-such-version".into());
+    assert!(s.catalog_version(&unknown).await.is_err());
 }
 
 async fn requirements_equal_the_rules_for_every_demo_workload(t: &TestDb) {

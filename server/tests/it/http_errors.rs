@@ -8,7 +8,7 @@ use crate::support::TestDb;
 use app::domain::catalog::Catalog;
 use app::domain::listing::WorkloadQuery;
 use app::domain::workload::{Workload, WorkloadDraft};
-use app::domain::{Phase, TeamId, UserId, WorkloadId};
+use app::domain::{CatalogVersionId, Phase, TeamId, UserId, WorkloadId};
 use app::dto::{PhaseCount, Team, User, WorkloadPage};
 use app::ports::*;
 use async_trait::async_trait;
@@ -128,6 +128,9 @@ impl CatalogStore for Failing {
     }
     async fn current_catalog(&self) -> StoreResult<Option<CatalogVersion>> {
         self.db.current_catalog().await
+    }
+    async fn catalog_version(&self, id: &CatalogVersionId) -> StoreResult<Arc<Catalog>> {
+        self.db.catalog_version(id).await
     }
     async fn requirements(&self, w: &WorkloadId) -> StoreResult<Vec<RequirementRecord>> {
         self.db.requirements(w).await

@@ -158,4 +158,49 @@ async fn slow_work_holding_the_pool_does_not_take_pages_down(t: &TestDb) {
     db.close().await;
 }
 
-on_both_backends!(slow_work_holding_the_pool_does_not_take_pages_down);
+/// Work of a few milliseconds, long enough for SQLite's progress handler to look at the clock.
+fn brief_sql(db: &Db) -> &'static str {
+    match db {
+        Db::Sqlite(_) => {
+            "with recursive c(x) as (select 1 union all select x + 1 from c where x < 100000) \
+             select count(*) from c"
+        }
+        Db::Postgres(_) => "select count(*) from generate_series(1, 100000)",
+    }
+}
+
+async fn run_brief(db: &Db) -> Result<(), DbError> {
+    let sql = brief_sql(db);
+    match db {
+        Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+    }
+    .map_err(DbError::from)
+}
+
+/// The limit bounds one taking of a connection, not its life in the pool: work on a connection
+/// that was taken, used and given back longer ago than the limit still runs.
+async fn each_taking_of_a_connection_gets_its_own_limit(t: &TestDb) {
+    let limits = Limits {
+        pool_size: Some(1),
+        acquire_timeout: Duration::from_secs(2),
+        statement_timeout: Duration::from_millis(500),
+    };
+    let db = Db::connect_with(&t.url, &limits).await.expect("pool");
+    for round in 0..3 {
+        run_brief(&db)
+            .await
+            .unwrap_or_else(|e| panic!("round {round}: brief work was cut: {e:?}"));
+        tokio::time::sleep(Duration::from_millis(700)).await;
+    }
+    // And the limit still cuts work that runs past it.
+    let slow = run_slow(db.clone(), false).await;
+    assert!(matches!(slow, Err(DbError::Busy(_))), "{slow:?}");
+    run_brief(&db).await.expect("the pool answers after a cut");
+    db.close().await;
+}
+
+on_both_backends!(
+    slow_work_holding_the_pool_does_not_take_pages_down,
+    each_taking_of_a_connection_gets_its_own_limit
+);
