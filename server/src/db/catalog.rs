@@ -1,7 +1,10 @@
 //! Catalog versions and requirements, for both backends.
 
 use super::errors::DbResult;
-use super::requirements::{catalog_of, current_catalog_in, parse_phase, rewrite_all_requirements};
+use super::requirements::{
+    catalog_of, current_catalog_in, found_content, parse_phase, rewrite_all_requirements,
+    CONTENT_SQL,
+};
 use super::rows::{instant, to_json};
 use super::write_tx::{with_tx, Change, Scope};
 use super::{new_id, now_micros, with_pool, Db};
@@ -112,12 +115,12 @@ async fn current(db: &Db) -> DbResult<Option<CatalogVersion>> {
 async fn version(db: &Db, id: &CatalogVersionId) -> DbResult<Arc<Catalog>> {
     catalog_of(id, || async {
         let content: Option<String> = with_pool!(db, pool => {
-            sqlx::query_scalar("select content from catalog_versions where id = $1")
+            sqlx::query_scalar(CONTENT_SQL)
                 .bind(id.as_str())
                 .fetch_optional(pool)
                 .await?
         });
-        content.ok_or_else(|| DbError::corrupt("catalog version", id.as_str()))
+        found_content(content, id)
     })
     .await
 }

@@ -55,8 +55,9 @@ fn key(handle: &mut sqlx::sqlite::LockedSqliteHandle<'_>) -> usize {
 }
 
 /// Installs a progress handler that interrupts the connection's work once it has run for
-/// `limit`, counted from the first look at the clock after the handler was installed (a
-/// statement short enough never to reach `CHECK_EVERY_OPS` never starts the clock). It is
+/// `limit`, counted from the handler's first call after it was installed (within the first
+/// `CHECK_EVERY_OPS` instructions of the taking's work; SQLite counts a cached statement's
+/// instructions across its runs, so short statements may start the clock too). It is
 /// installed when a connection opens and again each time it goes back to the pool, so every
 /// taking of the connection gets a fresh limit. Re-arming on release rather than on acquire
 /// costs no extra round trip: release already takes the handle to see whether the work was

@@ -69,7 +69,9 @@ impl Db {
                 // re-prepare every cached statement whose bound values could change its plan
                 // (measured: a tenth of a workload page's instructions).
                 .pragma("analysis_limit", SQLITE_ANALYSIS_LIMIT.to_string())
-                // Waiting for the write lock leaves most of the work's time limit to the work.
+                // The wait for the write lock is bounded here, apart from the work's own limit
+                // (which starts counting only once SQLite executes): a taking holds a
+                // connection for at most about the two together.
                 .busy_timeout((limits.statement_timeout / 2).min(Duration::from_secs(10)));
             let statement_timeout = limits.statement_timeout;
             let pool = SqlitePoolOptions::new()
@@ -87,7 +89,9 @@ impl Db {
                     })
                 })
                 // A connection to a file cannot be lost the way a network connection can, and
-                // the default ping before each taking is one more round trip to its thread.
+                // the default ping before each taking is one more round trip to its thread. Should
+                // a connection's thread die, the one request that takes it fails and release
+                // closes it.
                 .test_before_acquire(false)
                 .after_release(move |conn, _| {
                     Box::pin(limits::keep_sqlite(conn, statement_timeout))

@@ -18,6 +18,15 @@ fn parse_stored(content: &str) -> DbResult<Catalog> {
     serde_json::from_str(content).map_err(|e| DbError::corrupt("catalog", e))
 }
 
+/// A version's stored content, by id.
+pub const CONTENT_SQL: &str = "select content from catalog_versions where id = $1";
+
+/// The content read by `CONTENT_SQL`; a missing row means the database lost what a requirement
+/// or the head of the versions names.
+pub fn found_content(content: Option<String>, id: &CatalogVersionId) -> DbResult<String> {
+    content.ok_or_else(|| DbError::corrupt("catalog version", id.as_str()))
+}
+
 /// The parsed content of the catalog version read last. A version's content never changes, so
 /// the id read from the database each time decides whether it can be reused: nothing here is
 /// needed by the next request, and several servers sharing a database stay correct.
@@ -116,15 +125,15 @@ pub async fn current_catalog_in(
     let Some(id) = id.map(CatalogVersionId) else {
         return Ok(None);
     };
-    let key = id.as_str().to_string();
+    let key = id.clone();
     let catalog = catalog_of(&id, move || async move {
-        let content: String = with_tx!(tx, conn => {
-            sqlx::query_scalar("select content from catalog_versions where id = $1")
+        let content: Option<String> = with_tx!(tx, conn => {
+            sqlx::query_scalar(CONTENT_SQL)
                 .bind(key.as_str())
-                .fetch_one(&mut *conn)
+                .fetch_optional(&mut *conn)
                 .await?
         });
-        Ok(content)
+        found_content(content, &key)
     })
     .await?;
     Ok(Some((id, catalog)))

@@ -22,16 +22,21 @@ fn slow_sql(db: &Db) -> &'static str {
     }
 }
 
+/// Runs one statement on the pool.
+async fn run(db: &Db, sql: &str) -> Result<(), DbError> {
+    match db {
+        Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+    }
+    .map_err(DbError::from)
+}
+
 /// Slow work: a plain read, or (`write`) in a write transaction that has already written, as a
 /// use case's would.
 async fn run_slow(db: Db, write: bool) -> Result<(), DbError> {
     let sql = slow_sql(&db);
     if !write {
-        return match &db {
-            Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-            Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-        }
-        .map_err(DbError::from);
+        return run(&db, sql).await;
     }
     let write = "insert into teams (id, name, is_demo, created_at) values ($1, $1, 0, 1)";
     let team = format!("slow-{}", chrono::Utc::now().timestamp_micros());
@@ -170,12 +175,7 @@ fn brief_sql(db: &Db) -> &'static str {
 }
 
 async fn run_brief(db: &Db) -> Result<(), DbError> {
-    let sql = brief_sql(db);
-    match db {
-        Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-        Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-    }
-    .map_err(DbError::from)
+    run(db, brief_sql(db)).await
 }
 
 /// The limit bounds one taking of a connection, not its life in the pool: work on a connection
