@@ -4,6 +4,7 @@
 
 use crate::domain::catalog::Catalog;
 use crate::domain::listing::WorkloadQuery;
+use crate::domain::policy::Grant;
 use crate::domain::workload::{Workload, WorkloadDraft};
 use crate::domain::{CatalogVersionId, Layer, Phase, Principal, TeamId, UserId, WorkloadId};
 use crate::dto::{PhaseCount, Team, User, WorkloadPage};
@@ -198,6 +199,55 @@ pub trait CatalogStore: Send + Sync {
     async fn rematerialize_all(&self, actor: Actor<'_>) -> StoreResult<usize>;
 }
 
+/// What a local account signs in with, and whether it may.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credentials {
+    pub user_id: UserId,
+    /// The PHC string of the password; `None` for a person who has none (demo people until an
+    /// admin sets one).
+    pub password_hash: Option<String>,
+    /// Set by an admin's reset: the person must choose a new password at next sign-in.
+    pub must_change: bool,
+    pub disabled: bool,
+    /// Copied into a session at sign-in; a session whose copy differs has ended.
+    pub session_epoch: i64,
+}
+
+/// Local accounts: passwords, disabling, role grants. Every change that takes something away
+/// (a password changed, the account disabled, a role revoked) bumps the person's session
+/// epoch in the same transaction, which ends their other sessions.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// The account with this email (compared in lower case); `None` when nobody has it.
+    async fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>>;
+    async fn credentials(&self, user: &UserId) -> StoreResult<Option<Credentials>>;
+    /// Sets the password (a PHC string); `must_change` when an admin set it for the person.
+    /// `NotFound` for an unknown person.
+    async fn set_password(
+        &self,
+        user: &UserId,
+        password_hash: &str,
+        must_change: bool,
+        actor: Actor<'_>,
+    ) -> StoreResult<()>;
+    /// Disables or re-enables an account; `NotFound` for an unknown person.
+    async fn set_disabled(
+        &self,
+        user: &UserId,
+        disabled: bool,
+        actor: Actor<'_>,
+    ) -> StoreResult<()>;
+    /// The person's grants, by role then team.
+    async fn grants(&self, user: &UserId) -> StoreResult<Vec<Grant>>;
+    /// Adds a grant; false when the person holds it already. An unknown person or team is a
+    /// `Conflict` on `Constraint::Reference`.
+    async fn grant(&self, user: &UserId, grant: &Grant, actor: Actor<'_>) -> StoreResult<bool>;
+    /// Removes a grant; false when the person did not hold it.
+    async fn revoke(&self, user: &UserId, grant: &Grant, actor: Actor<'_>) -> StoreResult<bool>;
+    /// Whether an enabled person who is not a demo person holds `admin`.
+    async fn has_admin(&self) -> StoreResult<bool>;
+}
+
 /// The demo organization's rows.
 #[async_trait]
 pub trait DemoStore: Send + Sync {
@@ -219,12 +269,19 @@ pub trait AttemptStore: Send + Sync {
 
 /// Everything the application needs from storage.
 pub trait Store:
-    TeamStore + UserStore + WorkloadStore + CatalogStore + DemoStore + AttemptStore
+    TeamStore + UserStore + AccountStore + WorkloadStore + CatalogStore + DemoStore + AttemptStore
 {
 }
 
-impl<T: TeamStore + UserStore + WorkloadStore + CatalogStore + DemoStore + AttemptStore> Store
-    for T
+impl<
+        T: TeamStore
+            + UserStore
+            + AccountStore
+            + WorkloadStore
+            + CatalogStore
+            + DemoStore
+            + AttemptStore,
+    > Store for T
 {
 }
 

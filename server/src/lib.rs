@@ -19,3 +19,4 @@ pub mod security;
 pub mod sessions;
 pub mod state;
 pub mod time_limit;
+pub mod totp;

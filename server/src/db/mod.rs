@@ -3,6 +3,7 @@
 //! or each transaction by `with_tx!` (writes, see `write_tx.rs`), with dialect SQL only where
 //! behaviour differs. Store code returns `DbResult`; `?` maps sqlx errors (`errors.rs`).
 
+mod accounts;
 mod attempts;
 mod catalog;
 mod counts;

@@ -7,6 +7,7 @@ use crate::on_both_backends;
 use crate::support::TestDb;
 use app::domain::catalog::Catalog;
 use app::domain::listing::WorkloadQuery;
+use app::domain::policy::Grant;
 use app::domain::workload::{Workload, WorkloadDraft};
 use app::domain::{CatalogVersionId, Phase, TeamId, UserId, WorkloadId};
 use app::dto::{PhaseCount, Team, User, WorkloadPage};
@@ -137,6 +138,40 @@ impl CatalogStore for Failing {
     }
     async fn rematerialize_all(&self, a: Actor<'_>) -> StoreResult<usize> {
         self.db.rematerialize_all(a).await
+    }
+}
+
+#[async_trait]
+impl AccountStore for Failing {
+    async fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>> {
+        self.db.credentials_by_email(email).await
+    }
+    async fn credentials(&self, user: &UserId) -> StoreResult<Option<Credentials>> {
+        self.db.credentials(user).await
+    }
+    async fn set_password(
+        &self,
+        user: &UserId,
+        hash: &str,
+        must_change: bool,
+        a: Actor<'_>,
+    ) -> StoreResult<()> {
+        self.db.set_password(user, hash, must_change, a).await
+    }
+    async fn set_disabled(&self, user: &UserId, disabled: bool, a: Actor<'_>) -> StoreResult<()> {
+        self.db.set_disabled(user, disabled, a).await
+    }
+    async fn grants(&self, user: &UserId) -> StoreResult<Vec<Grant>> {
+        self.db.grants(user).await
+    }
+    async fn grant(&self, user: &UserId, g: &Grant, a: Actor<'_>) -> StoreResult<bool> {
+        self.db.grant(user, g, a).await
+    }
+    async fn revoke(&self, user: &UserId, g: &Grant, a: Actor<'_>) -> StoreResult<bool> {
+        self.db.revoke(user, g, a).await
+    }
+    async fn has_admin(&self) -> StoreResult<bool> {
+        self.db.has_admin().await
     }
 }
 

@@ -1,6 +1,7 @@
 //! One integration-test binary for the server: the store contract on SQLite and PostgreSQL,
 //! and HTTP through the real router on both.
 
+mod account_store;
 mod catalog_golden;
 mod catalog_store;
 mod fuzz;

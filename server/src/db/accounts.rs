@@ -1,0 +1,248 @@
+//! Local accounts for both backends: credentials, disabling and role grants. What takes
+//! something away from a person bumps their `session_epoch` in the same transaction.
+
+use super::errors::{DbError, DbResult};
+use super::write_tx::{with_tx, Change, Scope, WriteTx};
+use super::{now_micros, with_pool, Db};
+use app::domain::policy::{Grant, GrantScope, Role};
+use app::domain::{Principal, TeamId, UserId};
+use app::ports::{AccountStore, Actor, Credentials, StoreResult};
+use async_trait::async_trait;
+
+/// The id, password hash, must-change flag, disabled instant and session epoch of a person.
+type CredentialRow = (String, Option<String>, i64, Option<i64>, i64);
+
+const CREDENTIALS: &str = "select u.id, c.password_hash, coalesce(c.must_change, 0), \
+    u.disabled_at, u.session_epoch from users u left join credentials c on c.user_id = u.id";
+
+fn credentials_of(row: CredentialRow) -> Credentials {
+    let (id, password_hash, must_change, disabled_at, session_epoch) = row;
+    Credentials {
+        user_id: UserId(id),
+        password_hash,
+        must_change: must_change != 0,
+        disabled: disabled_at.is_some(),
+        session_epoch,
+    }
+}
+
+async fn credentials_where(
+    db: &Db,
+    column: &'static str,
+    value: &str,
+) -> DbResult<Option<Credentials>> {
+    let sql = format!("{CREDENTIALS} where u.{column} = $1");
+    let row: Option<CredentialRow> = with_pool!(db, pool => {
+        sqlx::query_as(&sql).bind(value).fetch_optional(pool).await?
+    });
+    Ok(row.map(credentials_of))
+}
+
+/// Ends the person's other sessions; `NotFound` when there is no such person.
+async fn bump_epoch(tx: &mut WriteTx, user: &UserId) -> DbResult<()> {
+    let changed = with_tx!(tx, conn => {
+        sqlx::query("update users set session_epoch = session_epoch + 1 where id = $1")
+            .bind(user.as_str())
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+    });
+    if changed == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+async fn set_password(
+    db: &Db,
+    user: &UserId,
+    hash: &str,
+    must_change: bool,
+    actor: &Principal,
+) -> DbResult<()> {
+    let mut tx = db.begin_write(Scope::Record).await?;
+    bump_epoch(&mut tx, user).await?;
+    with_tx!(&mut tx, conn => {
+        sqlx::query(
+            "insert into credentials (user_id, password_hash, must_change, set_at) \
+             values ($1, $2, $3, $4) on conflict (user_id) do update set \
+             password_hash = excluded.password_hash, must_change = excluded.must_change, \
+             set_at = excluded.set_at",
+        )
+        .bind(user.as_str())
+        .bind(hash)
+        .bind(i64::from(must_change))
+        .bind(now_micros())
+        .execute(&mut *conn)
+        .await?;
+    });
+    tx.commit(Change {
+        actor,
+        action: "user.password_set",
+        entity: user.as_str(),
+    })
+    .await
+}
+
+async fn set_disabled(db: &Db, user: &UserId, disabled: bool, actor: &Principal) -> DbResult<()> {
+    let mut tx = db.begin_write(Scope::Record).await?;
+    bump_epoch(&mut tx, user).await?;
+    let at = disabled.then(now_micros);
+    with_tx!(&mut tx, conn => {
+        sqlx::query("update users set disabled_at = $2 where id = $1")
+            .bind(user.as_str())
+            .bind(at)
+            .execute(&mut *conn)
+            .await?;
+    });
+    tx.commit(Change {
+        actor,
+        action: if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        },
+        entity: user.as_str(),
+    })
+    .await
+}
+
+/// The team a grant is stored with (none for the whole organization).
+fn team_of(grant: &Grant) -> Option<&str> {
+    match grant.scope() {
+        GrantScope::Organization => None,
+        GrantScope::Team(t) => Some(t.as_str()),
+    }
+}
+
+async fn grants(db: &Db, user: &UserId) -> DbResult<Vec<Grant>> {
+    let rows: Vec<(String, Option<String>)> = with_pool!(db, pool => {
+        sqlx::query_as(
+            "select role, team_id from role_grants where user_id = $1 \
+             order by role, coalesce(team_id, '')",
+        )
+        .bind(user.as_str())
+        .fetch_all(pool)
+        .await?
+    });
+    rows.into_iter()
+        .map(|(role, team)| {
+            let role = Role::from_code(&role).ok_or_else(|| DbError::corrupt("role", &role))?;
+            let scope = team.map_or(GrantScope::Organization, |t| GrantScope::Team(TeamId(t)));
+            Grant::new(role, scope).map_err(|e| DbError::corrupt("grant", e.0))
+        })
+        .collect()
+}
+
+async fn grant(db: &Db, user: &UserId, grant: &Grant, actor: &Principal) -> DbResult<bool> {
+    let mut tx = db.begin_write(Scope::Record).await?;
+    let added = with_tx!(&mut tx, conn => {
+        sqlx::query(
+            "insert into role_grants (user_id, role, team_id, granted_at, granted_by) \
+             values ($1, $2, $3, $4, $5) on conflict do nothing",
+        )
+        .bind(user.as_str())
+        .bind(grant.role().code())
+        .bind(team_of(grant))
+        .bind(now_micros())
+        .bind(actor.actor_label())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+    }) == 1;
+    if !added {
+        return Ok(false);
+    }
+    tx.commit(Change {
+        actor,
+        action: "role.grant",
+        entity: user.as_str(),
+    })
+    .await?;
+    Ok(true)
+}
+
+async fn revoke(db: &Db, user: &UserId, grant: &Grant, actor: &Principal) -> DbResult<bool> {
+    let mut tx = db.begin_write(Scope::Record).await?;
+    let removed = with_tx!(&mut tx, conn => {
+        sqlx::query(
+            "delete from role_grants where user_id = $1 and role = $2 \
+             and coalesce(team_id, '') = $3",
+        )
+        .bind(user.as_str())
+        .bind(grant.role().code())
+        .bind(team_of(grant).unwrap_or(""))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+    }) == 1;
+    if !removed {
+        return Ok(false);
+    }
+    bump_epoch(&mut tx, user).await?;
+    tx.commit(Change {
+        actor,
+        action: "role.revoke",
+        entity: user.as_str(),
+    })
+    .await?;
+    Ok(true)
+}
+
+async fn has_admin(db: &Db) -> DbResult<bool> {
+    let n: i64 = with_pool!(db, pool => {
+        sqlx::query_scalar(
+            "select count(*) from (select 1 from role_grants g join users u on u.id = g.user_id \
+             where g.role = 'admin' and u.is_demo = 0 and u.disabled_at is null limit 1) x",
+        )
+        .fetch_one(pool)
+        .await?
+    });
+    Ok(n > 0)
+}
+
+#[async_trait]
+impl AccountStore for Db {
+    async fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>> {
+        Ok(credentials_where(self, "email", &email.trim().to_lowercase()).await?)
+    }
+
+    async fn credentials(&self, user: &UserId) -> StoreResult<Option<Credentials>> {
+        Ok(credentials_where(self, "id", user.as_str()).await?)
+    }
+
+    async fn set_password(
+        &self,
+        user: &UserId,
+        password_hash: &str,
+        must_change: bool,
+        actor: Actor<'_>,
+    ) -> StoreResult<()> {
+        Ok(set_password(self, user, password_hash, must_change, actor).await?)
+    }
+
+    async fn set_disabled(
+        &self,
+        user: &UserId,
+        disabled: bool,
+        actor: Actor<'_>,
+    ) -> StoreResult<()> {
+        Ok(set_disabled(self, user, disabled, actor).await?)
+    }
+
+    async fn grants(&self, user: &UserId) -> StoreResult<Vec<Grant>> {
+        Ok(grants(self, user).await?)
+    }
+
+    async fn grant(&self, user: &UserId, g: &Grant, actor: Actor<'_>) -> StoreResult<bool> {
+        Ok(grant(self, user, g, actor).await?)
+    }
+
+    async fn revoke(&self, user: &UserId, g: &Grant, actor: Actor<'_>) -> StoreResult<bool> {
+        Ok(revoke(self, user, g, actor).await?)
+    }
+
+    async fn has_admin(&self) -> StoreResult<bool> {
+        Ok(has_admin(self).await?)
+    }
+}
