@@ -26,6 +26,11 @@ for _ in $(seq 1 100); do
   kill -0 "$server" 2>/dev/null || { cat "$log"; echo "the server did not start" >&2; exit 1; }
   sleep 0.2
 done
+# The first start printed the administrator's one-time password; the browser suite signs in
+# with it, and resets it with the binary for its second run.
+admin_password=$(sed -n 's/^  password: \([^ ]*\).*/\1/p' "$log" | head -n 1)
+[ -n "$admin_password" ] || { cat "$log"; echo "the server printed no administrator password" >&2; exit 1; }
+export STRATA_E2E_ADMIN_PASSWORD="$admin_password" STRATA_E2E_BIN="$PWD/$bin"
 status=0
 (cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test) || status=$?
 if [ "$status" != 0 ]; then echo "--- server log ---"; tail -n 50 "$log"; fi

@@ -2,6 +2,7 @@
 //! the first response and works without JavaScript (toolchain §14).
 
 use crate::components::{nav::Nav, notice::NotFound};
+use crate::pages::account::{LoginPage, PasswordPage};
 use crate::pages::catalog::CatalogPage;
 use crate::pages::home::HomePage;
 use crate::pages::workloads::{EditWorkloadPage, NewWorkloadPage, WorkloadListPage, WorkloadPage};
@@ -68,6 +69,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound what="This page"/> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::InOrder/>
                     <Route path=path!("/catalog") view=CatalogPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/workloads") view=WorkloadListPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/workloads/new") view=NewWorkloadPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/workloads/:id") view=WorkloadPage ssr=SsrMode::InOrder/>

@@ -149,7 +149,47 @@ pub struct FormChoices {
 /// A refused form kept for one showing: what was typed and what was wrong.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormFlash {
-    pub values: WorkloadForm,
+    pub values: FormValues,
     pub errors: FieldErrors,
     pub message: Option<String>,
+}
+
+/// What a refused form had typed: the workload form, or the few text fields of a small form
+/// (never a password: those are typed again).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FormValues {
+    Workload(Box<WorkloadForm>),
+    Fields(Vec<(String, String)>),
+}
+
+impl FormValues {
+    /// The workload form's values (blank for a flash of another form).
+    pub fn workload(self) -> WorkloadForm {
+        match self {
+            FormValues::Workload(form) => *form,
+            FormValues::Fields(_) => WorkloadForm::blank(),
+        }
+    }
+
+    /// The value typed in field `name` of a small form; empty when there is none.
+    pub fn field(&self, name: &str) -> String {
+        match self {
+            FormValues::Fields(fields) => fields
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default(),
+            FormValues::Workload(_) => String::new(),
+        }
+    }
+}
+
+/// The signed-in person, for the navigation and their account pages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub name: String,
+    pub email: String,
+    /// The names of the roles they hold, each once.
+    pub roles: Vec<String>,
+    pub must_change_password: bool,
 }

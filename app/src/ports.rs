@@ -208,9 +208,31 @@ pub struct Credentials {
     pub password_hash: Option<String>,
     /// Set by an admin's reset: the person must choose a new password at next sign-in.
     pub must_change: bool,
+    /// The documented demo password, accepted only while the server listens on loopback.
+    pub demo_password: bool,
     pub disabled: bool,
     /// Copied into a session at sign-in; a session whose copy differs has ended.
     pub session_epoch: i64,
+}
+
+/// Who set a password, which decides how it may be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordKind {
+    /// Chosen by the person.
+    Chosen,
+    /// Set by an admin or generated: to be replaced at next sign-in.
+    Temporary,
+    /// The documented demo password: accepted only while the server listens on loopback.
+    Demo,
+}
+
+/// An account as a session sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionAccount {
+    pub credentials: Credentials,
+    pub name: String,
+    pub email: String,
+    pub grants: Vec<Grant>,
 }
 
 /// Local accounts: passwords, disabling, role grants. Every change that takes something away
@@ -221,15 +243,17 @@ pub trait AccountStore: Send + Sync {
     /// The account with this email (compared in lower case); `None` when nobody has it.
     async fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>>;
     async fn credentials(&self, user: &UserId) -> StoreResult<Option<Credentials>>;
-    /// Sets the password (a PHC string); `must_change` when an admin set it for the person.
-    /// `NotFound` for an unknown person.
+    /// Sets the password (a PHC string) of the given kind. `NotFound` for an unknown person.
     async fn set_password(
         &self,
         user: &UserId,
         password_hash: &str,
-        must_change: bool,
+        kind: PasswordKind,
         actor: Actor<'_>,
     ) -> StoreResult<()>;
+    /// What a signed-in session of `user` is checked against on every request: the account's
+    /// state, name and grants, in one read. `None` for an unknown person.
+    async fn session_account(&self, user: &UserId) -> StoreResult<Option<SessionAccount>>;
     /// Disables or re-enables an account; `NotFound` for an unknown person.
     async fn set_disabled(
         &self,
@@ -265,6 +289,8 @@ pub trait AttemptStore: Send + Sync {
     /// `window_start` (Unix seconds); returns the window's count, this attempt included.
     async fn count_attempt(&self, scope: &str, client: &str, window_start: i64)
         -> StoreResult<u64>;
+    /// The count of the window that starts at `window_start`, without counting one more.
+    async fn attempts(&self, scope: &str, client: &str, window_start: i64) -> StoreResult<u64>;
 }
 
 /// Everything the application needs from storage.
@@ -287,3 +313,17 @@ impl<
 
 /// How server functions and pages hold the store.
 pub type SharedStore = Arc<dyn Store>;
+
+/// Hashing and checking passwords (Argon2id in the server, off the async threads). Errors are
+/// for the log: they mean the check could not be made, never that the password is wrong.
+#[async_trait]
+pub trait PasswordHasher: Send + Sync {
+    /// A new PHC string for `password`.
+    async fn hash(&self, password: &str) -> Result<String, String>;
+    /// Whether `password` matches `stored`; `None` (no account, or no password) is checked
+    /// against a hash of its own, so the answer takes as long and is always false.
+    async fn verify(&self, password: &str, stored: Option<&str>) -> Result<bool, String>;
+}
+
+/// How server functions hold the hasher.
+pub type SharedHasher = Arc<dyn PasswordHasher>;

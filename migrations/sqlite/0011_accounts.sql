@@ -5,10 +5,13 @@ alter table users add column disabled_at bigint;
 alter table users add column session_epoch bigint not null default 0;
 
 -- Only people who have a password have a row (demo people have none until an admin sets one).
+-- `must_change`: set by an admin (or generated), to be replaced at next sign-in. `demo_password`:
+-- the documented password `strata demo` gives, accepted only while the server is on loopback.
 create table credentials (
     user_id text primary key references users (id) on delete cascade,
     password_hash text not null,
     must_change bigint not null default 0,
+    demo_password bigint not null default 0,
     set_at bigint not null
 );
 

@@ -1,4 +1,5 @@
-//! The command line (clap): `serve` (the default), `migrate`, `demo`, `rematerialize`, `bench`;
+//! The command line (clap): `serve` (the default), `migrate`, `demo`, `rematerialize`,
+//! `user reset-password`, `bench`;
 //! every subcommand has `--help`.
 
 use crate::config::{redact_url, Config};
@@ -38,6 +39,11 @@ enum Command {
     },
     /// Rewrite every workload's requirements from the current catalog.
     Rematerialize,
+    /// Manage local accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Measure every page and chart route on a generated organization (use a release build:
     /// `make bench`). Needs the built browser assets (STRATA_SITE_ROOT).
     Bench {
@@ -53,6 +59,16 @@ enum Command {
         /// Keep the generated databases (to read query plans); their addresses are printed.
         #[arg(long)]
         keep: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Give a person a new one-time password (printed once) to replace at next sign-in; their
+    /// sessions end.
+    ResetPassword {
+        /// Their email, or their exact name if only one person has it.
+        name: String,
     },
 }
 
@@ -80,6 +96,9 @@ pub async fn run(args: Vec<String>) -> i32 {
         Command::Demo { remove: true, .. } => remove_demo(&config).await,
         Command::Demo { if_empty, .. } => demo(&config, if_empty).await,
         Command::Rematerialize => rematerialize(&config).await,
+        Command::User {
+            command: UserCommand::ResetPassword { name },
+        } => reset_password(&config, &name).await,
         Command::Bench {
             workloads,
             postgres,
@@ -207,6 +226,58 @@ async fn rematerialize(config: &Config) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `strata user reset-password NAME`.
+async fn reset_password(config: &Config, who: &str) -> Result<(), Failure> {
+    let db = connect(config, &config.db_limits).await?;
+    let password = crate::passwords::one_time_password()?;
+    let hasher = crate::passwords::Passwords::new(1);
+    let actor = cli_principal("user reset-password");
+    app::service::accounts::reset_password(&db, &hasher, who, &password, &actor).await?;
+    println!("New one-time password for {who}: {password}");
+    println!("It works once: they choose their own at sign-in. Their sessions have ended.");
+    db.close().await;
+    Ok(())
+}
+
+/// Makes sure an administrator exists (design: the first start creates one) and says how to
+/// sign in.
+async fn first_admin(config: &Config, db: &Db) -> Result<(), Failure> {
+    use app::service::accounts::{ensure_admin, AdminPassword, FIRST_ADMIN_EMAIL};
+    let generated = crate::passwords::one_time_password()?;
+    let password = match &config.admin_password {
+        Some(p) => AdminPassword::Configured(p.clone()),
+        None => AdminPassword::Generated(generated.clone()),
+    };
+    let hasher = crate::passwords::Passwords::new(1);
+    let made = ensure_admin(db, &hasher, password, &cli_principal("serve")).await?;
+    let login = format!("{}/login", config.public_url);
+    match (made, &config.admin_password) {
+        (Some(email), Some(_)) => println!(
+            "Created the administrator {email} with the password in STRATA_ADMIN_PASSWORD.              Sign in at {login}"
+        ),
+        (Some(email), None) => {
+            println!("Created the administrator. Sign in at {login}");
+            println!("  email:    {email}");
+            println!("  password: {generated}   (shown once; you choose your own at first sign-in)");
+        }
+        (None, _) => println!(
+            "Sign in at {login} (lost the administrator's password?              `strata user reset-password {FIRST_ADMIN_EMAIL}`)"
+        ),
+    }
+    if config.addr.ip().is_loopback()
+        && db_store(db)
+            .credentials_by_email(crate::demo::DEMO_EMAIL)
+            .await?
+            .is_some()
+    {
+        println!(
+            "Demo people sign in with the password {} while Strata listens on loopback (README lists them)",
+            crate::demo::DEMO_PASSWORD
+        );
+    }
+    Ok(())
+}
+
 fn db_store(db: &Db) -> SharedStore {
     Arc::new(db.clone())
 }
@@ -215,6 +286,7 @@ async fn serve(config: Config) -> Result<(), Failure> {
     // Loading a changed catalog rewrites every workload's requirements: a task, not a request.
     let tasks = connect(&config, &Limits::for_tasks()).await?;
     load_catalog(&tasks).await?;
+    first_admin(&config, &tasks).await?;
     tasks.close().await;
     let db = connect(&config, &config.db_limits).await?;
     let addr = config.addr;

@@ -32,6 +32,13 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Pool size and the bounds of database work.
     pub db_limits: Limits,
+    /// A signed-in session unused this long ends (`STRATA_SESSION_IDLE_MINUTES`).
+    pub session_idle: Duration,
+    /// A signed-in session this old ends however it is used (`STRATA_SESSION_MAX_HOURS`).
+    pub session_absolute: Duration,
+    /// The first administrator's password (`STRATA_ADMIN_PASSWORD`); a random one is printed
+    /// when unset. Never logged.
+    pub admin_password: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -47,6 +54,12 @@ impl std::fmt::Debug for Config {
             .field("log", &self.log)
             .field("request_timeout", &self.request_timeout)
             .field("db_limits", &self.db_limits)
+            .field("session_idle", &self.session_idle)
+            .field("session_absolute", &self.session_absolute)
+            .field(
+                "admin_password",
+                &self.admin_password.as_ref().map(|_| "(set)"),
+            )
             .finish()
     }
 }
@@ -208,7 +221,38 @@ impl Config {
                 }
             },
         };
+        let whole =
+            |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>, unit: &str| {
+                let Some(text) = var(name) else {
+                    return Ok(default);
+                };
+                match text.parse::<u64>() {
+                    Ok(n) if range.contains(&n) => Ok(n),
+                    _ => Err(bad(
+                        name,
+                        format!(
+                            "must be a number of {unit} from {} to {}, not “{text}”",
+                            range.start(),
+                            range.end()
+                        ),
+                    )),
+                }
+            };
+        let session_idle = Duration::from_secs(
+            60 * whole("STRATA_SESSION_IDLE_MINUTES", 60, 5..=1_440, "minutes")?,
+        );
+        let session_absolute =
+            Duration::from_secs(3_600 * whole("STRATA_SESSION_MAX_HOURS", 12, 1..=720, "hours")?);
+        if session_absolute < session_idle {
+            return Err(bad(
+                "STRATA_SESSION_MAX_HOURS",
+                "must be at least as long as STRATA_SESSION_IDLE_MINUTES",
+            ));
+        }
         Ok(Config {
+            session_idle,
+            session_absolute,
+            admin_password: var("STRATA_ADMIN_PASSWORD"),
             request_timeout,
             db_limits: Limits {
                 pool_size,

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod headers;
 pub mod hosts;
 pub mod http_error;
+pub mod identity;
 pub mod passwords;
 pub mod router;
 pub mod security;

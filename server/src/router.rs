@@ -65,12 +65,19 @@ pub fn build(state: AppState) -> Router {
             _,
         >(context, shell))
         .with_state(state.clone())
-        .layer(from_fn(crate::http_error::html_for_failed_forms));
-    let app =
-        crate::sessions::layer(app, &state.db, state.config.is_https()).layer(from_fn_with_state(
-            crate::time_limit::RequestTimeout(state.config.request_timeout),
-            crate::time_limit::limit,
-        ));
+        .layer(from_fn(crate::http_error::html_for_failed_forms))
+        // Inside the session layer, whose session it reads.
+        .layer(from_fn_with_state(state.clone(), crate::identity::attach));
+    let app = crate::sessions::layer(
+        app,
+        &state.db,
+        state.config.is_https(),
+        state.config.session_idle,
+    )
+    .layer(from_fn_with_state(
+        crate::time_limit::RequestTimeout(state.config.request_timeout),
+        crate::time_limit::limit,
+    ));
     // Our host names decide both which requests are answered and which pages may post.
     let hosts = AllowedHosts::new(&state.config.public_url, &state.config.allowed_hosts);
     let proxies = TrustedProxies(std::sync::Arc::new(state.config.trusted_proxies.clone()));

@@ -15,15 +15,23 @@ const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(120);
 /// How often old attempt counts are deleted.
 const ATTEMPTS_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// Wraps `app` in the session layer of `db`'s backend.
-pub fn layer(app: Router, db: &Db, secure: bool) -> Router {
+/// Wraps `app` in the session layer of `db`'s backend. A session's row and cookie expire after
+/// `idle` without a save (a signed-in session saves at most once a minute, `identity.rs`);
+/// the signed-in checks themselves read the instants stored in the session.
+pub fn layer(app: Router, db: &Db, secure: bool, idle: std::time::Duration) -> Router {
+    let idle = Duration::seconds(i64::try_from(idle.as_secs()).unwrap_or(i64::MAX));
     match db {
-        Db::Sqlite(pool) => with_store(app, SqliteStore::new(pool.clone()), secure),
-        Db::Postgres(pool) => with_store(app, PostgresStore::new(pool.clone()), secure),
+        Db::Sqlite(pool) => with_store(app, SqliteStore::new(pool.clone()), secure, idle),
+        Db::Postgres(pool) => with_store(app, PostgresStore::new(pool.clone()), secure, idle),
     }
 }
 
-fn with_store<S: SessionStore + Clone>(app: Router, store: S, secure: bool) -> Router {
+fn with_store<S: SessionStore + Clone>(
+    app: Router,
+    store: S,
+    secure: bool,
+    idle: Duration,
+) -> Router {
     // Lax, not the default Strict: the sign-in redirect back from an identity provider must
     // carry the cookie.
     let layer = SessionManagerLayer::new(store)
@@ -31,7 +39,7 @@ fn with_store<S: SessionStore + Clone>(app: Router, store: S, secure: bool) -> R
         .with_secure(secure)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_expiry(Expiry::OnInactivity(Duration::hours(8)));
+        .with_expiry(Expiry::OnInactivity(idle));
     app.layer(layer)
 }
 

@@ -3,7 +3,8 @@
 
 use crate::config::Config;
 use crate::db::Db;
-use app::ports::SharedStore;
+use app::ports::{SharedHasher, SharedStore};
+use app::service::sessions::SessionRules;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -16,6 +17,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The browser bundle's version, in the path pages name it by (`assets.rs`).
     pub asset_version: String,
+    /// Argon2id, with a cap on how many hashes run at once.
+    pub hasher: SharedHasher,
+    pub session_rules: SessionRules,
 }
 
 impl AppState {
@@ -29,7 +33,17 @@ impl AppState {
             .site_addr(config.addr)
             .build();
         let store: SharedStore = Arc::new(db.clone());
+        // 19 MiB and tens of milliseconds of CPU each: as many at once as there are cores.
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        let hasher: SharedHasher = Arc::new(crate::passwords::Passwords::new(cores));
+        let session_rules = SessionRules {
+            idle_seconds: config.session_idle.as_secs() as i64,
+            absolute_seconds: config.session_absolute.as_secs() as i64,
+            demo_passwords: config.addr.ip().is_loopback(),
+        };
         AppState {
+            hasher,
+            session_rules,
             config: Arc::new(config),
             db,
             store,
@@ -41,6 +55,8 @@ impl AppState {
     /// Provides what server functions and pages read from context.
     pub fn provide(&self) {
         provide_context(self.store.clone());
+        provide_context(self.hasher.clone());
+        provide_context(self.session_rules.clone());
     }
 }
 

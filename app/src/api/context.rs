@@ -40,19 +40,33 @@ fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 fn caller() -> Result<Caller, AppError> {
     let store = use_context::<SharedStore>()
         .ok_or_else(|| AppError::Internal(crate::error::log_internal("no store in context")))?;
-    let headers = use_context::<http::request::Parts>()
-        .map(|p| p.headers)
-        .unwrap_or_default();
-    Ok(Caller {
-        store,
-        principal: principal(&headers),
-    })
+    let principal = use_context::<http::request::Parts>()
+        .map(|p| principal(&p.extensions))
+        .unwrap_or(Principal::AnonymousWeb);
+    Ok(Caller { store, principal })
 }
 
-/// Who is asking, from the request: the one place that decides it, for server functions, pages
-/// and the server's own routes. Nobody signs in yet, so every web request is anonymous.
-pub fn principal(_request: &http::HeaderMap) -> Principal {
-    Principal::AnonymousWeb
+/// Who is asking, from the request: the one place that reads it, for server functions, pages
+/// and the server's own routes. The server's session check (`server/src/identity.rs`) puts the
+/// signed-in person there; a request it did not vouch for is anonymous.
+pub fn principal(request: &http::Extensions) -> Principal {
+    request
+        .get::<Principal>()
+        .cloned()
+        .unwrap_or(Principal::AnonymousWeb)
+}
+
+/// The password hasher the server provides.
+pub fn hasher() -> Result<crate::ports::SharedHasher, AppError> {
+    use_context::<crate::ports::SharedHasher>()
+        .ok_or_else(|| AppError::Internal(crate::error::log_internal("no hasher in context")))
+}
+
+/// The session rules the server runs with.
+pub fn session_rules() -> Result<crate::service::sessions::SessionRules, AppError> {
+    use_context::<crate::service::sessions::SessionRules>().ok_or_else(|| {
+        AppError::Internal(crate::error::log_internal("no session rules in context"))
+    })
 }
 
 /// Sets the response status of the current request.

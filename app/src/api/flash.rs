@@ -5,9 +5,11 @@
 //! clipped values and messages of bounded length, a session keeps flashes for a few pages at
 //! most, and a session created for flashes alone (marked `flash_only`) lives minutes, is
 //! deleted when its last flash is read, and may be started only so often per client address
-//! (`service::attempts::NEW_FLASH_SESSIONS`). Signing in (a later issue) removes the mark.
+//! (`service::attempts::NEW_FLASH_SESSIONS`). Signing in removes the mark (`adopt`).
 
 use crate::dto::FormFlash;
+#[cfg(feature = "ssr")]
+use crate::dto::FormValues;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -34,7 +36,7 @@ pub async fn take_flash(key: String) -> Result<Option<FormFlash>, AppError> {
     call(|_| async move {
         let session = session().await?;
         // A request without a session cookie reads nothing from the store here.
-        let mut pending: Pending = session.get(FLASHES).await?.unwrap_or_default();
+        let mut pending = pending(&session).await?;
         let Some(at) = pending.iter().position(|(page, _)| *page == key) else {
             return Ok(None);
         };
@@ -56,13 +58,56 @@ pub async fn take_flash(key: String) -> Result<Option<FormFlash>, AppError> {
     .await
 }
 
-/// Answers a form's outcome: done → the browser goes to `done_page(value)`; refused → the form
-/// goes back to `page` with what was typed and why, as a one-shot flash.
+/// Answers a workload form's outcome: done → the browser goes to `done_page(value)`; refused →
+/// the form goes back to `page` with what was typed and why, as a one-shot flash.
 #[cfg(feature = "ssr")]
 pub async fn answer<T>(
     store: &dyn crate::ports::Store,
     page: &str,
     values: crate::domain::workload_form::WorkloadForm,
+    outcome: crate::service::Outcome<T>,
+    done_page: impl FnOnce(T) -> String,
+) -> Result<(), AppError> {
+    answer_with(
+        store,
+        page,
+        FormValues::Workload(Box::new(values)),
+        outcome,
+        done_page,
+    )
+    .await
+}
+
+/// Most characters kept of a small form's field in a flash.
+#[cfg(feature = "ssr")]
+const FIELD_MAX: usize = 512;
+/// Most fields kept of a small form.
+#[cfg(feature = "ssr")]
+const FIELDS_MAX: usize = 8;
+
+/// Answers a small form's outcome like `answer`, keeping `fields` (name, typed text; never a
+/// password) clipped for the flash.
+#[cfg(feature = "ssr")]
+pub async fn answer_fields<T>(
+    store: &dyn crate::ports::Store,
+    page: &str,
+    fields: &[(&str, &str)],
+    outcome: crate::service::Outcome<T>,
+    done_page: impl FnOnce(T) -> String,
+) -> Result<(), AppError> {
+    let fields = fields
+        .iter()
+        .take(FIELDS_MAX)
+        .map(|(name, value)| (name.to_string(), value.chars().take(FIELD_MAX).collect()))
+        .collect();
+    answer_with(store, page, FormValues::Fields(fields), outcome, done_page).await
+}
+
+#[cfg(feature = "ssr")]
+async fn answer_with<T>(
+    store: &dyn crate::ports::Store,
+    page: &str,
+    values: FormValues,
     outcome: crate::service::Outcome<T>,
     done_page: impl FnOnce(T) -> String,
 ) -> Result<(), AppError> {
@@ -74,21 +119,34 @@ pub async fn answer<T>(
         }
         Outcome::Refused(r) => r,
     };
-    let mut values = values;
-    if let Some(revision) = refusal.current_revision {
-        values.revision = revision.to_string();
-    }
+    let values = match values {
+        FormValues::Workload(mut form) => {
+            if let Some(revision) = refusal.current_revision {
+                form.revision = revision.to_string();
+            }
+            FormValues::Workload(Box::new(form.clipped()))
+        }
+        fields => fields,
+    };
     let message = refusal.message.or_else(|| {
         (!refusal.errors.is_empty())
             .then(|| "Nothing was saved. Correct the fields marked below.".to_string())
     });
     let flash = FormFlash {
-        values: values.clipped(),
+        values,
         errors: refusal.errors,
         message,
     };
     keep(store, page, flash).await?;
     leptos_axum::redirect(page);
+    Ok(())
+}
+
+/// A session that was made for flashes alone now belongs to a signed-in person: it loses its
+/// short life and its mark (sign-in gives it the expiry of a signed-in session).
+#[cfg(feature = "ssr")]
+pub async fn adopt(session: &tower_sessions::Session) -> Result<(), AppError> {
+    session.remove::<bool>(FLASH_ONLY).await?;
     Ok(())
 }
 
@@ -104,7 +162,7 @@ async fn keep(
     use crate::service::attempts::{attempt, NEW_FLASH_SESSIONS};
     let session = session().await?;
     // Reading first loads the session: only then does `id` tell whether one is stored.
-    let mut pending: Pending = session.get(FLASHES).await?.unwrap_or_default();
+    let mut pending = pending(&session).await?;
     let marked = session.get::<bool>(FLASH_ONLY).await?.unwrap_or(false);
     let new = session.id().is_none();
     if new {
@@ -126,6 +184,20 @@ async fn keep(
     pending.drain(..excess);
     session.insert(FLASHES, pending).await?;
     Ok(())
+}
+
+/// The session's pending flashes. Flashes kept by an older version of Strata, in a shape this
+/// one does not read, are dropped: they were one-shot messages, not data.
+#[cfg(feature = "ssr")]
+async fn pending(session: &tower_sessions::Session) -> Result<Pending, AppError> {
+    match session.get::<Pending>(FLASHES).await {
+        Ok(pending) => Ok(pending.unwrap_or_default()),
+        Err(tower_sessions::session::Error::SerdeJson(_)) => {
+            session.remove_value(FLASHES).await?;
+            Ok(Vec::new())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Gives a flash-only session its short life. Needed on every save: tower-sessions takes the

@@ -1,6 +1,7 @@
 //! Server functions, one file per resource: thin adapters that decode, call the use case in
 //! `service/` through `context::call`, and answer with a DTO or a flash and redirect.
 
+pub mod accounts;
 pub mod catalog;
 #[cfg(feature = "ssr")]
 pub mod context;

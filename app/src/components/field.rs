@@ -2,8 +2,11 @@
 
 use leptos::prelude::*;
 
-/// A text field named `form[<name>]`, showing `error` next to it when there is one.
+/// A text field named `form[<name>]` (or `<name>` when `bare`, for a server function whose
+/// arguments are plain fields), showing `error` next to it when there is one. `input_type`
+/// (default `text`) and `autocomplete` let password managers recognise sign-in fields.
 #[component]
+#[allow(clippy::too_many_arguments)]
 pub fn TextField(
     #[prop(into)] name: String,
     #[prop(into)] label: String,
@@ -13,6 +16,9 @@ pub fn TextField(
     #[prop(optional)] max: Option<usize>,
     #[prop(optional)] required: bool,
     #[prop(optional)] multiline: bool,
+    #[prop(optional)] bare: bool,
+    #[prop(optional)] input_type: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
@@ -26,7 +32,12 @@ pub fn TextField(
     .collect::<Vec<_>>()
     .join(" ");
     let invalid = error.is_some().then_some("true");
-    let input_name = format!("form[{name}]");
+    let input_name = if bare {
+        name.clone()
+    } else {
+        format!("form[{name}]")
+    };
+    let input_type = input_type.unwrap_or("text");
     let maxlength = max.map(|m| m.to_string());
     let control = if multiline {
         let value = textarea_text(value);
@@ -37,8 +48,9 @@ pub fn TextField(
         .into_any()
     } else {
         view! {
-            <input id=id.clone() type="text" name=input_name value=value maxlength=maxlength
-                required=required aria-invalid=invalid aria-describedby=described/>
+            <input id=id.clone() type=input_type name=input_name value=value maxlength=maxlength
+                required=required autocomplete=autocomplete aria-invalid=invalid
+                aria-describedby=described/>
         }
         .into_any()
     };

@@ -1,11 +1,14 @@
-//! The site navigation.
+//! The site navigation, with who is signed in and the sign-out button.
 
 use super::hydration_marker::HydrationMarker;
+use crate::api::accounts::{current_person, SignOut, LOGIN_PAGE, PASSWORD_PAGE};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// Top navigation bar: plain links (every page is rendered by the server).
 #[component]
 pub fn Nav() -> impl IntoView {
+    let signed_in = Resource::new_blocking(|| (), |_| current_person());
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
@@ -15,6 +18,23 @@ pub fn Nav() -> impl IntoView {
                 <a href="/workloads">"Workloads"</a>
                 <a href="/catalog">"Catalog"</a>
                 <a href="/workloads/new">"Register a workload"</a>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match signed_in.await {
+                        Ok(Some(me)) => view! {
+                            <div class="account" data-testid="account">
+                                <a href=PASSWORD_PAGE title=me.email.clone() data-testid="signed-in-name">{me.name}</a>
+                                <form method="post" action=SignOut::url()>
+                                    <button type="submit" class="link-button" data-testid="sign-out">"Sign out"</button>
+                                </form>
+                            </div>
+                        }.into_any(),
+                        _ => view! {
+                            <div class="account"><a href=LOGIN_PAGE data-testid="sign-in-link">"Sign in"</a></div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
             </nav>
             <HydrationMarker/>
         </header>

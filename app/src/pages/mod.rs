@@ -1,5 +1,6 @@
 //! Pages, one folder per area, one `*Page` component per file.
 
+pub mod account;
 pub mod catalog;
 pub mod home;
 pub mod workloads;

@@ -1,6 +1,6 @@
 //! Limits on what one client address may attempt per time window, counted in the store so
 //! that they hold across every instance of the server. Anonymous flash-only sessions are the
-//! first; sign-in attempts will be the next scope.
+//! first; sign-in attempts are counted per address here and per account in `sign_in.rs`.
 
 use crate::error::AppError;
 use crate::ports::Store;
@@ -22,6 +22,14 @@ pub const NEW_FLASH_SESSIONS: Limit = Limit {
     scope: "flash_session",
     most: 30,
     window_seconds: 60,
+};
+
+/// Sign-in attempts from one address: enough for a busy office behind one address, far too few
+/// to guess passwords. Past it the address waits for the window to end; nobody else does.
+pub const SIGN_IN_PER_ADDRESS: Limit = Limit {
+    scope: "sign_in_address",
+    most: 60,
+    window_seconds: 600,
 };
 
 /// Counts one attempt of `limit`'s kind by `client` at `now`; refused past the limit.
@@ -48,7 +56,7 @@ pub async fn attempt(
 }
 
 /// The start of the window `now` falls in, in Unix seconds.
-fn window_start(limit: Limit, now: DateTime<Utc>) -> i64 {
+pub fn window_start(limit: Limit, now: DateTime<Utc>) -> i64 {
     let t = now.timestamp();
     t - t.rem_euclid(limit.window_seconds)
 }

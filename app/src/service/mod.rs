@@ -3,11 +3,14 @@
 //! audits) and calls the store. Server functions, the standalone SVG routes and the future
 //! `/api/v1` handlers all call these, so no lookup, rule or error mapping is written twice.
 
+pub mod accounts;
 pub mod attempts;
 pub mod catalog;
 pub mod charts;
 pub mod phase;
 mod requirements;
+pub mod sessions;
+pub mod sign_in;
 mod workload_form;
 pub mod workloads;
 

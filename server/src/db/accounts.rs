@@ -6,24 +6,85 @@ use super::write_tx::{with_tx, Change, Scope, WriteTx};
 use super::{now_micros, with_pool, Db};
 use app::domain::policy::{Grant, GrantScope, Role};
 use app::domain::{Principal, TeamId, UserId};
-use app::ports::{AccountStore, Actor, Credentials, StoreResult};
+use app::ports::{AccountStore, Actor, Credentials, PasswordKind, SessionAccount, StoreResult};
 use async_trait::async_trait;
 
-/// The id, password hash, must-change flag, disabled instant and session epoch of a person.
-type CredentialRow = (String, Option<String>, i64, Option<i64>, i64);
+/// The id, password hash, must-change and demo flags, disabled instant and session epoch of a
+/// person.
+type CredentialRow = (String, Option<String>, i64, i64, Option<i64>, i64);
 
-const CREDENTIALS: &str = "select u.id, c.password_hash, coalesce(c.must_change, 0), \
-    u.disabled_at, u.session_epoch from users u left join credentials c on c.user_id = u.id";
+const CREDENTIAL_COLUMNS: &str = "u.id, c.password_hash, coalesce(c.must_change, 0), \
+    coalesce(c.demo_password, 0), u.disabled_at, u.session_epoch";
+
+const CREDENTIALS_FROM: &str = "from users u left join credentials c on c.user_id = u.id";
 
 fn credentials_of(row: CredentialRow) -> Credentials {
-    let (id, password_hash, must_change, disabled_at, session_epoch) = row;
+    let (id, password_hash, must_change, demo_password, disabled_at, session_epoch) = row;
     Credentials {
         user_id: UserId(id),
         password_hash,
         must_change: must_change != 0,
+        demo_password: demo_password != 0,
         disabled: disabled_at.is_some(),
         session_epoch,
     }
+}
+
+/// A stored grant, read back; a row the schema's checks let through but the policy does not
+/// is corrupt data, not a grant.
+fn grant_of(role: &str, team: Option<String>) -> DbResult<Grant> {
+    let role = Role::from_code(role).ok_or_else(|| DbError::corrupt("role", role))?;
+    let scope = team.map_or(GrantScope::Organization, |t| GrantScope::Team(TeamId(t)));
+    Grant::new(role, scope).map_err(|e| DbError::corrupt("grant", e.0))
+}
+
+/// A credential row with the person's name and email, and one of their grants (none when they
+/// hold no role): one row per grant.
+type SessionRow = (
+    String,
+    Option<String>,
+    i64,
+    i64,
+    Option<i64>,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+async fn session_account(db: &Db, user: &UserId) -> DbResult<Option<SessionAccount>> {
+    // One statement: this runs on every signed-in request.
+    let sql = format!(
+        "select {CREDENTIAL_COLUMNS}, u.name, u.email, g.role, g.team_id {CREDENTIALS_FROM} \
+         left join role_grants g on g.user_id = u.id where u.id = $1 \
+         order by g.role, coalesce(g.team_id, '')"
+    );
+    let rows: Vec<SessionRow> = with_pool!(db, pool => {
+        sqlx::query_as(&sql).bind(user.as_str()).fetch_all(pool).await?
+    });
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let credentials = credentials_of((
+        first.0.clone(),
+        first.1.clone(),
+        first.2,
+        first.3,
+        first.4,
+        first.5,
+    ));
+    let (name, email) = (first.6.clone(), first.7.clone());
+    let grants = rows
+        .into_iter()
+        .filter_map(|row| row.8.map(|role| grant_of(&role, row.9)))
+        .collect::<DbResult<Vec<_>>>()?;
+    Ok(Some(SessionAccount {
+        credentials,
+        name,
+        email,
+        grants,
+    }))
 }
 
 async fn credentials_where(
@@ -31,7 +92,7 @@ async fn credentials_where(
     column: &'static str,
     value: &str,
 ) -> DbResult<Option<Credentials>> {
-    let sql = format!("{CREDENTIALS} where u.{column} = $1");
+    let sql = format!("select {CREDENTIAL_COLUMNS} {CREDENTIALS_FROM} where u.{column} = $1");
     let row: Option<CredentialRow> = with_pool!(db, pool => {
         sqlx::query_as(&sql).bind(value).fetch_optional(pool).await?
     });
@@ -57,21 +118,22 @@ async fn set_password(
     db: &Db,
     user: &UserId,
     hash: &str,
-    must_change: bool,
+    kind: PasswordKind,
     actor: &Principal,
 ) -> DbResult<()> {
     let mut tx = db.begin_write(Scope::Record).await?;
     bump_epoch(&mut tx, user).await?;
     with_tx!(&mut tx, conn => {
         sqlx::query(
-            "insert into credentials (user_id, password_hash, must_change, set_at) \
-             values ($1, $2, $3, $4) on conflict (user_id) do update set \
+            "insert into credentials (user_id, password_hash, must_change, demo_password, set_at) \
+             values ($1, $2, $3, $4, $5) on conflict (user_id) do update set \
              password_hash = excluded.password_hash, must_change = excluded.must_change, \
-             set_at = excluded.set_at",
+             demo_password = excluded.demo_password, set_at = excluded.set_at",
         )
         .bind(user.as_str())
         .bind(hash)
-        .bind(i64::from(must_change))
+        .bind(i64::from(kind == PasswordKind::Temporary))
+        .bind(i64::from(kind == PasswordKind::Demo))
         .bind(now_micros())
         .execute(&mut *conn)
         .await?;
@@ -126,11 +188,7 @@ async fn grants(db: &Db, user: &UserId) -> DbResult<Vec<Grant>> {
         .await?
     });
     rows.into_iter()
-        .map(|(role, team)| {
-            let role = Role::from_code(&role).ok_or_else(|| DbError::corrupt("role", &role))?;
-            let scope = team.map_or(GrantScope::Organization, |t| GrantScope::Team(TeamId(t)));
-            Grant::new(role, scope).map_err(|e| DbError::corrupt("grant", e.0))
-        })
+        .map(|(role, team)| grant_of(&role, team))
         .collect()
 }
 
@@ -215,10 +273,14 @@ impl AccountStore for Db {
         &self,
         user: &UserId,
         password_hash: &str,
-        must_change: bool,
+        kind: PasswordKind,
         actor: Actor<'_>,
     ) -> StoreResult<()> {
-        Ok(set_password(self, user, password_hash, must_change, actor).await?)
+        Ok(set_password(self, user, password_hash, kind, actor).await?)
+    }
+
+    async fn session_account(&self, user: &UserId) -> StoreResult<Option<SessionAccount>> {
+        Ok(session_account(self, user).await?)
     }
 
     async fn set_disabled(

@@ -25,6 +25,21 @@ async fn count(db: &Db, scope: &str, client: &str, window_start: i64) -> DbResul
     Ok(u64::try_from(attempts).unwrap_or(0))
 }
 
+async fn read(db: &Db, scope: &str, client: &str, window_start: i64) -> DbResult<u64> {
+    let attempts: Option<i64> = with_pool!(db, pool => {
+        sqlx::query_scalar(
+            "select attempts from attempt_counts \
+             where scope = $1 and client = $2 and window_start = $3",
+        )
+        .bind(scope)
+        .bind(client)
+        .bind(window_start)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(attempts.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
+}
+
 impl Db {
     /// Deletes the counts of windows that started before `before` (Unix seconds); returns how
     /// many went.
@@ -49,5 +64,9 @@ impl AttemptStore for Db {
         window_start: i64,
     ) -> StoreResult<u64> {
         Ok(count(self, scope, client, window_start).await?)
+    }
+
+    async fn attempts(&self, scope: &str, client: &str, window_start: i64) -> StoreResult<u64> {
+        Ok(read(self, scope, client, window_start).await?)
     }
 }

@@ -44,6 +44,22 @@ pub const PEOPLE: [(&str, &str); 15] = [
     ("Olivia Brown", "olivia.brown@example.test"),
 ];
 
+/// The documented password of the demo people who have one (README), accepted only while the
+/// server listens on loopback.
+pub const DEMO_PASSWORD: &str = "strata-demo-password";
+
+/// The roles of the demo people (indexes into `PEOPLE`): everyone not listed below contributes
+/// to their own team; the first person of each team holds another role instead.
+pub const SECURITY_LEADS: [usize; 2] = [0, 12];
+pub const ADMINS: [usize; 1] = [3];
+pub const ORGANIZATION_AUDITORS: [usize; 1] = [6];
+/// (person, the team they audit).
+pub const TEAM_AUDITORS: [(usize, usize); 1] = [(9, 3)];
+
+/// The demo people who can sign in with `DEMO_PASSWORD`: a few of each role (security lead,
+/// administrator, organization and team auditor, contributors of two teams).
+pub const WITH_PASSWORD: [usize; 6] = [0, 3, 6, 9, 1, 4];
+
 macro_rules! w {
     ($name:literal, $team:literal, $phase:literal, $owners:expr, $attrs:literal, $tags:literal, $model:expr, $purpose:literal) => {
         DemoWorkload {

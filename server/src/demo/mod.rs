@@ -3,11 +3,20 @@
 
 mod data;
 
+use app::domain::policy::{Grant, GrantScope, Role};
 use app::domain::workload::WorkloadDraft;
 use app::domain::workload_form::WorkloadForm;
 use app::domain::{Phase, Principal, TeamId, UserId};
-use app::ports::{SharedStore, StoreError};
-use data::{ATTRIBUTE_ORDER, PEOPLE, TEAMS, WORKLOADS};
+use app::ports::{PasswordKind, SharedStore, StoreError};
+pub use data::DEMO_PASSWORD;
+
+/// A demo person with the demo password (the security lead), whose account tells whether the
+/// demo's sign-ins exist.
+pub const DEMO_EMAIL: &str = data::PEOPLE[data::WITH_PASSWORD[0]].1;
+use data::{
+    ADMINS, ATTRIBUTE_ORDER, ORGANIZATION_AUDITORS, PEOPLE, SECURITY_LEADS, TEAMS, TEAM_AUDITORS,
+    WITH_PASSWORD, WORKLOADS,
+};
 
 /// What seeding created.
 #[derive(Debug, PartialEq, Eq)]
@@ -38,6 +47,21 @@ async fn seed_all(store: &SharedStore) -> Result<Seeded, StoreError> {
     for (name, email) in PEOPLE {
         people.push(store.create_user(name, email, true, &actor).await?);
     }
+    for (i, person) in people.iter().enumerate() {
+        for grant in demo_grants(i, &teams)? {
+            store.grant(&person.id, &grant, &actor).await?;
+        }
+    }
+    // One hash for the one documented password: it is public, a salt of its own buys nothing.
+    let hash = crate::passwords::Passwords::new(1)
+        .hash(DEMO_PASSWORD)
+        .await
+        .map_err(|e| StoreError::Other(e.to_string()))?;
+    for i in WITH_PASSWORD {
+        store
+            .set_password(&people[i].id, &hash, PasswordKind::Demo, &actor)
+            .await?;
+    }
     for w in &WORKLOADS {
         let draft = draft(w, &teams[w.team], &people)?;
         let id = store
@@ -60,6 +84,24 @@ async fn seed_all(store: &SharedStore) -> Result<Seeded, StoreError> {
         users: PEOPLE.len(),
         workloads: WORKLOADS.len(),
     })
+}
+
+/// The grants of demo person `i` (`data.rs` says who holds which role).
+fn demo_grants(i: usize, teams: &[TeamId]) -> Result<Vec<Grant>, StoreError> {
+    let (role, scope) = if SECURITY_LEADS.contains(&i) {
+        (Role::SecurityLead, GrantScope::Organization)
+    } else if ADMINS.contains(&i) {
+        (Role::Admin, GrantScope::Organization)
+    } else if ORGANIZATION_AUDITORS.contains(&i) {
+        (Role::Auditor, GrantScope::Organization)
+    } else if let Some((_, team)) = TEAM_AUDITORS.iter().find(|(p, _)| *p == i) {
+        (Role::Auditor, GrantScope::Team(teams[*team].clone()))
+    } else {
+        (Role::Contributor, GrantScope::Team(teams[i / 3].clone()))
+    };
+    Grant::new(role, scope)
+        .map(|g| vec![g])
+        .map_err(|e| StoreError::Other(e.0))
 }
 
 fn bad(name: &str, what: &str) -> StoreError {

@@ -5,7 +5,7 @@ use crate::on_both_backends;
 use crate::support::{by, TestDb};
 use app::domain::policy::{Grant, GrantScope, Role};
 use app::domain::{TeamId, UserId};
-use app::ports::{Constraint, SharedStore, StoreError};
+use app::ports::{Constraint, PasswordKind, SharedStore, StoreError};
 use std::sync::Arc;
 use strata_server::db::Db;
 
@@ -43,7 +43,7 @@ async fn a_password_is_set_reset_and_found_by_email(t: &TestDb) {
     );
     assert!(!before.must_change && !before.disabled);
 
-    s.set_password(&ada.id, "$argon2id$first", false, &by("ada"))
+    s.set_password(&ada.id, "$argon2id$first", PasswordKind::Chosen, &by("ada"))
         .await
         .expect("set");
     let after = s.credentials(&ada.id).await.expect("read").expect("exists");
@@ -56,9 +56,14 @@ async fn a_password_is_set_reset_and_found_by_email(t: &TestDb) {
     );
 
     // An admin's reset replaces the hash and asks for a new password at next sign-in.
-    s.set_password(&ada.id, "$argon2id$reset", true, &by("admin"))
-        .await
-        .expect("reset");
+    s.set_password(
+        &ada.id,
+        "$argon2id$reset",
+        PasswordKind::Temporary,
+        &by("admin"),
+    )
+    .await
+    .expect("reset");
     let reset = s.credentials(&ada.id).await.expect("read").expect("exists");
     assert_eq!(
         (reset.password_hash.as_deref(), reset.must_change),
@@ -74,7 +79,8 @@ async fn a_password_is_set_reset_and_found_by_email(t: &TestDb) {
     );
     let ghost = UserId("no-such-user".into());
     assert!(matches!(
-        s.set_password(&ghost, "$argon2id$x", false, &by("x")).await,
+        s.set_password(&ghost, "$argon2id$x", PasswordKind::Chosen, &by("x"))
+            .await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(s.credentials(&ghost).await.expect("read"), None);
@@ -289,7 +295,7 @@ async fn removing_the_demo_removes_its_peoples_accounts(t: &TestDb) {
         .create_user("Demo", "demo@example.org", true, &by("x"))
         .await
         .expect("user");
-    s.set_password(&demo.id, "$argon2id$demo", false, &by("x"))
+    s.set_password(&demo.id, "$argon2id$demo", PasswordKind::Demo, &by("x"))
         .await
         .expect("set");
     s.grant(
@@ -304,7 +310,157 @@ async fn removing_the_demo_removes_its_peoples_accounts(t: &TestDb) {
     assert!(s.grants(&demo.id).await.expect("grants").is_empty());
 }
 
+/// What a signed-in request reads: the account, its name and email, every grant, in one read.
+async fn a_session_reads_the_account_with_every_grant(t: &TestDb) {
+    let s = store(t);
+    let a = s.create_team("A", false, &by("x")).await.expect("team");
+    let b = s.create_team("B", false, &by("x")).await.expect("team");
+    let ada = s
+        .create_user("Ada", "ada@example.org", false, &by("x"))
+        .await
+        .expect("user");
+    let none = s
+        .session_account(&ada.id)
+        .await
+        .expect("read")
+        .expect("exists");
+    assert_eq!(
+        (none.name.as_str(), none.email.as_str()),
+        ("Ada", "ada@example.org")
+    );
+    assert!(
+        none.grants.is_empty(),
+        "a person without a role holds no grant"
+    );
+    let held = [
+        grant(Role::Contributor, GrantScope::Team(b.id.clone())),
+        grant(Role::Auditor, GrantScope::Organization),
+        grant(Role::Contributor, GrantScope::Team(a.id.clone())),
+    ];
+    for g in &held {
+        s.grant(&ada.id, g, &by("admin")).await.expect("grant");
+    }
+    s.set_password(&ada.id, "$argon2id$demo", PasswordKind::Demo, &by("seed"))
+        .await
+        .expect("set");
+    let account = s
+        .session_account(&ada.id)
+        .await
+        .expect("read")
+        .expect("exists");
+    assert_eq!(account.grants, s.grants(&ada.id).await.expect("grants"));
+    assert_eq!(
+        account.grants.len(),
+        3,
+        "one grant per row, none lost or doubled"
+    );
+    assert!(account.credentials.demo_password && !account.credentials.must_change);
+    assert_eq!(
+        account.credentials,
+        s.credentials(&ada.id).await.expect("read").expect("exists")
+    );
+    let ghost = UserId("0190aaaa-0000-7000-8000-000000000000".into());
+    assert_eq!(s.session_account(&ghost).await.expect("read"), None);
+}
+
+/// Reading a count does not count.
+async fn attempts_are_read_without_counting(t: &TestDb) {
+    let s = store(t);
+    assert_eq!(s.attempts("sign_in", "k", 60).await.expect("read"), 0);
+    s.count_attempt("sign_in", "k", 60).await.expect("count");
+    s.count_attempt("sign_in", "k", 60).await.expect("count");
+    assert_eq!(s.attempts("sign_in", "k", 60).await.expect("read"), 2);
+    assert_eq!(
+        s.attempts("sign_in", "k", 120).await.expect("read"),
+        0,
+        "another window"
+    );
+    assert_eq!(
+        s.attempts("other", "k", 60).await.expect("read"),
+        0,
+        "another scope"
+    );
+}
+
+/// A new server creates `admin` when no real, enabled person holds the role; a demo admin does
+/// not count, and a configured password must meet the rules.
+async fn the_first_administrator_is_created_once(t: &TestDb) {
+    use app::service::accounts::{ensure_admin, AdminPassword, FIRST_ADMIN_EMAIL};
+    let s = store(t);
+    let hasher = strata_server::passwords::Passwords::new(1);
+    strata_server::demo::seed(&s)
+        .await
+        .expect("seed: it has a demo admin");
+    let weak = ensure_admin(
+        &*s,
+        &hasher,
+        AdminPassword::Configured("password".into()),
+        &by("serve"),
+    )
+    .await
+    .expect_err("too short");
+    assert!(weak.to_string().contains("STRATA_ADMIN_PASSWORD"), "{weak}");
+    assert!(!s.has_admin().await.expect("read"), "nothing half made");
+
+    let made = ensure_admin(
+        &*s,
+        &hasher,
+        AdminPassword::Generated("one time pass 1234".into()),
+        &by("serve"),
+    )
+    .await
+    .expect("made");
+    assert_eq!(made.as_deref(), Some(FIRST_ADMIN_EMAIL));
+    let admin = s
+        .credentials_by_email(FIRST_ADMIN_EMAIL)
+        .await
+        .expect("read")
+        .expect("exists");
+    assert!(
+        admin.must_change,
+        "a generated password is replaced at first sign-in"
+    );
+    assert!(hasher
+        .verify("one time pass 1234", admin.password_hash.as_deref())
+        .await
+        .expect("verify"));
+    let again = ensure_admin(
+        &*s,
+        &hasher,
+        AdminPassword::Generated("another one 123456".into()),
+        &by("serve"),
+    )
+    .await
+    .expect("checked");
+    assert_eq!(again, None, "an administrator exists: nothing changes");
+
+    // Disabled, the administrator no longer counts: the next start enables it again with a
+    // new password.
+    s.set_disabled(&admin.user_id, true, &by("x"))
+        .await
+        .expect("disable");
+    let back = ensure_admin(
+        &*s,
+        &hasher,
+        AdminPassword::Configured("a configured passphrase".into()),
+        &by("serve"),
+    )
+    .await
+    .expect("made");
+    assert_eq!(back.as_deref(), Some(FIRST_ADMIN_EMAIL));
+    let admin = s
+        .credentials(&admin.user_id)
+        .await
+        .expect("read")
+        .expect("exists");
+    assert!(!admin.disabled && !admin.must_change);
+    assert_eq!(s.grants(&admin.user_id).await.expect("grants").len(), 1);
+}
+
 on_both_backends!(
+    the_first_administrator_is_created_once,
+    a_session_reads_the_account_with_every_grant,
+    attempts_are_read_without_counting,
     a_password_is_set_reset_and_found_by_email,
     disabling_ends_sessions_and_enabling_restores_the_account,
     grants_are_added_once_removed_once_and_revoking_ends_sessions,

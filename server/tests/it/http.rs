@@ -38,14 +38,23 @@ pub async fn start_with(
     store: SharedStore,
     env: &[(&str, &str)],
 ) -> Running {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let given = |name: &str| {
+        env.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    };
+    // `STRATA_ADDR` may ask for every interface (`0.0.0.0:0`); tests still call on loopback.
+    let bind = given("STRATA_ADDR").unwrap_or_else(|| "127.0.0.1:0".into());
+    let listener = tokio::net::TcpListener::bind(bind).await.expect("bind");
     let addr = listener.local_addr().expect("addr");
+    let loopback = format!("http://127.0.0.1:{}", addr.port());
     let url = t.url.clone();
     let config = Config::from_lookup(|k| match k {
         "STRATA_ADDR" => Some(addr.to_string()),
         "STRATA_DATABASE_URL" => Some(url.clone()),
+        "STRATA_PUBLIC_URL" if addr.ip().is_unspecified() => {
+            given(k).or_else(|| Some(loopback.clone()))
+        }
         _ => env
             .iter()
             .find(|(name, _)| *name == k)
@@ -60,7 +69,7 @@ pub async fn start_with(
         axum::serve(listener, app).await.expect("serve");
     });
     Running {
-        base: format!("http://{addr}"),
+        base: loopback,
         store,
         handle,
     }

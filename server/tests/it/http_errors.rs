@@ -153,10 +153,13 @@ impl AccountStore for Failing {
         &self,
         user: &UserId,
         hash: &str,
-        must_change: bool,
+        kind: PasswordKind,
         a: Actor<'_>,
     ) -> StoreResult<()> {
-        self.db.set_password(user, hash, must_change, a).await
+        self.db.set_password(user, hash, kind, a).await
+    }
+    async fn session_account(&self, user: &UserId) -> StoreResult<Option<SessionAccount>> {
+        self.db.session_account(user).await
     }
     async fn set_disabled(&self, user: &UserId, disabled: bool, a: Actor<'_>) -> StoreResult<()> {
         self.db.set_disabled(user, disabled, a).await
@@ -189,6 +192,9 @@ impl DemoStore for Failing {
 impl AttemptStore for Failing {
     async fn count_attempt(&self, s: &str, c: &str, w: i64) -> StoreResult<u64> {
         self.db.count_attempt(s, c, w).await
+    }
+    async fn attempts(&self, s: &str, c: &str, w: i64) -> StoreResult<u64> {
+        self.db.attempts(s, c, w).await
     }
 }
 

@@ -8,7 +8,7 @@ use crate::support::TestDb;
 use app::domain::listing::WorkloadQuery;
 
 /// Posts a form the way a browser without JavaScript does.
-async fn post_form(
+pub async fn post_form(
     c: &reqwest::Client,
     base: &str,
     endpoint: &str,
@@ -25,7 +25,7 @@ async fn post_form(
         .expect("post")
 }
 
-fn location(res: &reqwest::Response) -> String {
+pub fn location(res: &reqwest::Response) -> String {
     res.headers()
         .get("location")
         .and_then(|v| v.to_str().ok())

@@ -12,7 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// (rows, bytes of session data, most seconds until a row expires) of the session table. The
 /// SQLite store keeps the expiry as date text.
-async fn sessions(db: &Db) -> (i64, i64, i64) {
+pub async fn sessions(db: &Db) -> (i64, i64, i64) {
     match db {
         Db::Sqlite(p) => sqlx::query_as(
             "select count(*), coalesce(sum(length(data)), 0), \

@@ -6,6 +6,7 @@ mod catalog_golden;
 mod catalog_store;
 mod fuzz;
 mod http;
+mod http_accounts;
 mod http_errors;
 mod http_forms;
 mod http_limits;

@@ -27,7 +27,7 @@ pub fn EditWorkloadPage() -> impl IntoView {
                 match (start.await, choices.await, flash.await) {
                     (Ok(start), Ok(choices), Ok(flash)) => {
                         let (values, errors, message) = match flash {
-                            Some(f) => (f.values, f.errors, f.message),
+                            Some(f) => (f.values.workload(), f.errors, f.message),
                             None => (start.form, FieldErrors::default(), None),
                         };
                         let id = start.id.0;

@@ -25,7 +25,7 @@ pub fn NewWorkloadPage() -> impl IntoView {
                 match (choices.await, flash.await) {
                     (Ok(choices), Ok(flash)) => {
                         let (values, errors, message) = match flash {
-                            Some(f) => (f.values, f.errors, f.message),
+                            Some(f) => (f.values.workload(), f.errors, f.message),
                             None => (WorkloadForm::blank(), FieldErrors::default(), None),
                         };
                         view! {
