@@ -53,6 +53,8 @@ pub struct PhaseCount {
 /// A workload with the names a page shows next to its ids.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkloadView {
+    /// What the caller may do with it: the page offers nothing else.
+    pub actions: WorkloadActions,
     pub workload: Workload,
     pub team_name: String,
     pub owners: Vec<User>,
@@ -65,6 +67,27 @@ pub struct WorkloadView {
     pub layer_chart: ChartView,
 }
 
+/// What the caller may do with one workload.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkloadActions {
+    pub edit: bool,
+    pub promote: Promote,
+    pub demote: bool,
+}
+
+/// Whether and how the caller may promote a workload.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Promote {
+    /// Not theirs to promote, or already at the last phase.
+    No,
+    /// Nothing is open: promote.
+    Directly,
+    /// Required controls are open and the caller reviews: promote, giving the reason.
+    WithReason { open: usize },
+    /// Required controls are open and only a reviewer may promote it: why, in words.
+    Blocked(String),
+}
+
 /// One version in a workload's history, as its page lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
@@ -72,6 +95,8 @@ pub struct HistoryEntry {
     /// What the version changed ("Promoted to production", "Edited: name, tags").
     pub summary: String,
     pub changed_by: String,
+    /// Why, when the person had to say.
+    pub note: Option<String>,
     pub valid_from: DateTime<Utc>,
     pub valid_to: Option<DateTime<Utc>>,
 }
@@ -192,4 +217,6 @@ pub struct Me {
     /// The names of the roles they hold, each once.
     pub roles: Vec<String>,
     pub must_change_password: bool,
+    /// Whether they may register workloads (for at least one team).
+    pub may_register: bool,
 }

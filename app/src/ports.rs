@@ -4,7 +4,7 @@
 
 use crate::domain::catalog::Catalog;
 use crate::domain::listing::WorkloadQuery;
-use crate::domain::policy::Grant;
+use crate::domain::policy::{Grant, Reach};
 use crate::domain::workload::{Workload, WorkloadDraft};
 use crate::domain::{CatalogVersionId, Layer, Phase, Principal, TeamId, UserId, WorkloadId};
 use crate::dto::{PhaseCount, Team, User, WorkloadPage};
@@ -65,6 +65,8 @@ pub trait TeamStore: Send + Sync {
     async fn create_team(&self, name: &str, is_demo: bool, actor: Actor<'_>) -> StoreResult<Team>;
     /// All teams by name.
     async fn list_teams(&self) -> StoreResult<Vec<Team>>;
+    /// The teams in `reach`, by name.
+    async fn teams_in(&self, reach: &Reach) -> StoreResult<Vec<Team>>;
     /// One team.
     async fn get_team(&self, id: &TeamId) -> StoreResult<Option<Team>>;
 }
@@ -82,6 +84,9 @@ pub trait UserStore: Send + Sync {
     ) -> StoreResult<User>;
     /// All users by name.
     async fn list_users(&self) -> StoreResult<Vec<User>>;
+    /// The people in `reach` by name: everyone for the whole organization, else those who
+    /// hold a role in one of its teams or own one of its teams' current workloads.
+    async fn users_in(&self, reach: &Reach) -> StoreResult<Vec<User>>;
     /// Users with these ids, in no particular order; unknown ids are left out.
     async fn users_by_ids(&self, ids: &[UserId]) -> StoreResult<Vec<User>>;
     /// Users with these emails (compared lowercased); unknown emails are left out.
@@ -107,12 +112,14 @@ pub trait WorkloadStore: Send + Sync {
         draft: &WorkloadDraft,
         actor: Actor<'_>,
     ) -> StoreResult<Workload>;
-    /// Writes a new version in another phase, if the workload is still at `expected`.
+    /// Writes a new version in another phase, if the workload is still at `expected`; `note`
+    /// says why when the person had to.
     async fn change_phase(
         &self,
         id: &WorkloadId,
         expected: i64,
         to: Phase,
+        note: Option<&str>,
         actor: Actor<'_>,
     ) -> StoreResult<Workload>;
     /// The current version.
@@ -133,14 +140,21 @@ pub trait WorkloadStore: Send + Sync {
         low: i64,
         high: i64,
     ) -> StoreResult<Vec<Workload>>;
-    /// One page of current workloads matching the query.
-    async fn list_workloads(&self, query: &WorkloadQuery) -> StoreResult<WorkloadPage>;
-    /// Current workloads per phase.
-    async fn count_by_phase(&self) -> StoreResult<Vec<PhaseCount>>;
+    /// One page of current workloads matching the query, of the teams in `reach` only.
+    async fn list_workloads(
+        &self,
+        query: &WorkloadQuery,
+        reach: &Reach,
+    ) -> StoreResult<WorkloadPage>;
+    /// Current workloads per phase, of the teams in `reach`.
+    async fn count_by_phase(&self, reach: &Reach) -> StoreResult<Vec<PhaseCount>>;
     /// Workloads whose current version lists `user` as an owner (primary or other).
     async fn workloads_owned_by(&self, user: &UserId) -> StoreResult<Vec<WorkloadId>>;
-    /// Current workloads per (team name, phase), for teams that have any.
-    async fn count_by_team_and_phase(&self) -> StoreResult<Vec<(String, Phase, u64)>>;
+    /// Current workloads per (team name, phase), for teams in `reach` that have any.
+    async fn count_by_team_and_phase(
+        &self,
+        reach: &Reach,
+    ) -> StoreResult<Vec<(String, Phase, u64)>>;
 }
 
 /// A catalog version as stored.
@@ -243,14 +257,15 @@ pub trait AccountStore: Send + Sync {
     /// The account with this email (compared in lower case); `None` when nobody has it.
     async fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>>;
     async fn credentials(&self, user: &UserId) -> StoreResult<Option<Credentials>>;
-    /// Sets the password (a PHC string) of the given kind. `NotFound` for an unknown person.
+    /// Sets the password (a PHC string) of the given kind; returns the person's new session
+    /// epoch, read in the same transaction. `NotFound` for an unknown person.
     async fn set_password(
         &self,
         user: &UserId,
         password_hash: &str,
         kind: PasswordKind,
         actor: Actor<'_>,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<i64>;
     /// What a signed-in session of `user` is checked against on every request: the account's
     /// state, name and grants, in one read. `None` for an unknown person.
     async fn session_account(&self, user: &UserId) -> StoreResult<Option<SessionAccount>>;

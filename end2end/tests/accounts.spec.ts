@@ -2,11 +2,10 @@
 // password the server printed, a demo contributor, and a refused attempt.
 import { execFileSync } from 'node:child_process';
 import { expect, Page, test } from '@playwright/test';
-import { ready, watchErrors } from './helpers';
+import { CONTRIBUTOR, DEMO_PASSWORD, LEAD, ready, signIn, watchErrors } from './helpers';
 
-const DEMO_PASSWORD = 'strata-demo-password';
-
-async function signIn(page: Page, email: string, password: string) {
+/** Posts the sign-in form, whatever comes of it. */
+async function submitSignIn(page: Page, email: string, password: string) {
   await page.goto('/login');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
@@ -25,7 +24,7 @@ test('the first administrator signs in with the printed password and chooses the
     oneTime = /password for admin@localhost: (\S+)/.exec(out)?.[1] ?? '';
   }
   expect(oneTime).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
-  await signIn(page, 'admin@localhost', oneTime);
+  await submitSignIn(page, 'admin@localhost', oneTime);
 
   await expect(page).toHaveURL(/\/account\/password$/);
   await expect(page.getByTestId('must-change')).toBeVisible();
@@ -48,13 +47,13 @@ test('the first administrator signs in with the printed password and chooses the
 
 test('a demo contributor signs in and out', async ({ page }, info) => {
   const errors = watchErrors(page);
+  // A page opened before signing in is where sign-in leads back to.
   await page.goto('/catalog');
-  await page.getByTestId('sign-in-link').click();
-  await expect(page).toHaveURL(/\/login/);
-  await page.getByLabel('Email').fill('ben.okafor@example.test');
+  await expect(page).toHaveURL(/\/login\?next=%2Fcatalog$/);
+  await page.getByLabel('Email').fill(CONTRIBUTOR);
   await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveURL(/\/catalog$/);
   await ready(page, info);
   await expect(page.getByTestId('signed-in-name')).toHaveText('Ben Okafor');
 
@@ -62,12 +61,38 @@ test('a demo contributor signs in and out', async ({ page }, info) => {
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByTestId('sign-in-link')).toBeVisible();
   await page.goto('/');
+  await expect(page).toHaveURL(/\/login\?next=%2F$/);
   await expect(page.getByTestId('signed-in-name')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 
+test("a contributor cannot see or reach another team's workload", async ({ page }) => {
+  // The security lead finds a Risk & Fraud workload's address…
+  await signIn(page, LEAD);
+  await page.goto('/workloads?q=credit%20scorer');
+  const link = page.getByRole('link', { name: 'Credit scorer' });
+  await expect(link).toBeVisible();
+  const href = (await link.getAttribute('href')) ?? '';
+  expect(href).toMatch(/^\/workloads\/[0-9a-f-]{36}$/);
+  await page.getByTestId('sign-out').click();
+
+  // …which a contributor of Customer Experience neither lists nor opens.
+  await signIn(page, CONTRIBUTOR);
+  await page.goto('/workloads?q=credit%20scorer');
+  await expect(page.getByTestId('no-workloads')).toBeVisible();
+  const res = await page.goto(href);
+  expect(res?.status()).toBe(404);
+  await expect(page.getByTestId('not-found')).toBeVisible();
+  await expect(page.getByText('Credit scorer')).toHaveCount(0);
+  const edit = await page.goto(`${href}/edit`);
+  expect(edit?.status()).toBe(404);
+  // Their own team's workloads are there, without a promote button (all controls are open).
+  await page.goto('/workloads');
+  await expect(page.getByRole('link', { name: 'Support chatbot' })).toBeVisible();
+});
+
 test('a wrong password is refused, the email kept and the password not', async ({ page }) => {
-  await signIn(page, 'ben.okafor@example.test', 'not the demo password at all');
+  await submitSignIn(page, CONTRIBUTOR, 'not the demo password at all');
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByTestId('form-message')).toHaveText('The email or the password is not right.');
   await expect(page.getByLabel('Email')).toHaveValue('ben.okafor@example.test');

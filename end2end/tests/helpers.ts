@@ -33,3 +33,26 @@ export async function fillNewWorkload(page: Page, info: TestInfo, name: string) 
   await page.getByLabel('AI type').selectOption('predictive');
   await page.getByLabel('Decision impact').selectOption('assistive');
 }
+
+/** The documented password of the demo people (README), accepted on loopback. */
+export const DEMO_PASSWORD = 'strata-demo-password';
+/** The demo security lead: reads and changes every workload. */
+export const LEAD = 'amira.haddad@example.test';
+/** A demo contributor of Customer Experience. */
+export const CONTRIBUTOR = 'ben.okafor@example.test';
+
+/** Signs in through the sign-in page. */
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('signed-in-name')).toBeVisible();
+}
+
+/** Presses Promote, giving a reason when the page asks for one (open requirements). */
+export async function promote(page: Page) {
+  const reason = page.getByLabel('Reason for promoting');
+  if (await reason.count()) await reason.fill('Approved for the pilot by the risk committee');
+  await page.getByTestId('promote').click();
+}

@@ -1,6 +1,8 @@
 // Required controls: by layer with reasons, growing with promotion; the charts and their tables.
 import { expect, test } from '@playwright/test';
-import { fillNewWorkload, ready, uniqueName, watchErrors } from './helpers';
+import { fillNewWorkload, LEAD, promote, ready, signIn, uniqueName, watchErrors } from './helpers';
+
+test.beforeEach(async ({ page }) => signIn(page, LEAD));
 
 async function requiredNow(page) {
   const text = await page.getByTestId('required-total').innerText();
@@ -35,7 +37,7 @@ test('requirements by layer, with reasons, grow when the workload is promoted', 
   const added = await readiness.locator('li').count();
   expect(added).toBeGreaterThan(0);
   await ready(page, info);
-  await page.getByTestId('promote').click();
+  await promote(page);
   await expect(page.getByTestId('workload-phase')).toHaveText('Production');
   await expect(page.getByTestId('required-total')).toHaveText(`${before + added} controls required now.`);
   expect(errors).toEqual([]);
@@ -49,7 +51,7 @@ test('a prohibited workload is flagged and cannot be promoted', async ({ page },
   await expect(page.getByTestId('prohibited-flag')).toBeVisible();
   await expect(page.getByTestId('promotion-blocked')).toContainText('prohibited practice');
   await ready(page, info);
-  await page.getByTestId('promote').click();
+  await promote(page);
   await expect(page.getByTestId('form-message')).toContainText('cannot be promoted');
   await expect(page.getByTestId('workload-phase')).toHaveText('Prototype');
 });

@@ -1,6 +1,10 @@
 // The workload journeys of a data science team member, hydrated and without JavaScript.
 import { expect, test } from '@playwright/test';
-import { fillNewWorkload, ready, uniqueName, watchErrors } from './helpers';
+import { fillNewWorkload, LEAD, promote, ready, signIn, uniqueName, watchErrors } from './helpers';
+
+// A security lead registers, edits and promotes (with a reason: every control is open until
+// attestations exist).
+test.beforeEach(async ({ page }) => signIn(page, LEAD));
 
 test('register a workload, find it in the list, edit and promote it', async ({ page }, info) => {
   const errors = watchErrors(page);
@@ -38,9 +42,11 @@ test('register a workload, find it in the list, edit and promote it', async ({ p
 
   // Promote it: its own action, recorded in history.
   await ready(page, info);
-  await page.getByTestId('promote').click();
+  await promote(page);
   await expect(page.getByTestId('workload-phase')).toHaveText('Production');
   await expect(page.getByTestId('history')).toContainText('Promoted to Production');
+  await expect(page.getByTestId('history')).toContainText('Reason: Approved for the pilot');
+  await expect(page.getByTestId('history')).toContainText('Amira Haddad');
   expect(errors).toEqual([]);
 });
 

@@ -64,8 +64,8 @@ enum Command {
 
 #[derive(Subcommand, Debug)]
 enum UserCommand {
-    /// Give a person a new one-time password (printed once) to replace at next sign-in; their
-    /// sessions end.
+    /// Give a person a new temporary password (printed once) that they must replace at their
+    /// next sign-in; their sessions end.
     ResetPassword {
         /// Their email, or their exact name if only one person has it.
         name: String,
@@ -233,8 +233,10 @@ async fn reset_password(config: &Config, who: &str) -> Result<(), Failure> {
     let hasher = crate::passwords::Passwords::new(1);
     let actor = cli_principal("user reset-password");
     app::service::accounts::reset_password(&db, &hasher, who, &password, &actor).await?;
-    println!("New one-time password for {who}: {password}");
-    println!("It works once: they choose their own at sign-in. Their sessions have ended.");
+    println!("New temporary password for {who}: {password}");
+    println!(
+        "They must replace it with their own at their next sign-in. Their sessions have ended."
+    );
     db.close().await;
     Ok(())
 }
@@ -253,18 +255,20 @@ async fn first_admin(config: &Config, db: &Db) -> Result<(), Failure> {
     let login = format!("{}/login", config.public_url);
     match (made, &config.admin_password) {
         (Some(email), Some(_)) => println!(
-            "Created the administrator {email} with the password in STRATA_ADMIN_PASSWORD.              Sign in at {login}"
+            "Created the administrator {email} with the password in STRATA_ADMIN_PASSWORD. \
+             Sign in at {login}"
         ),
         (Some(email), None) => {
             println!("Created the administrator. Sign in at {login}");
             println!("  email:    {email}");
-            println!("  password: {generated}   (shown once; you choose your own at first sign-in)");
+            println!("  password: {generated}   (shown once; you replace it at first sign-in)");
         }
         (None, _) => println!(
-            "Sign in at {login} (lost the administrator's password?              `strata user reset-password {FIRST_ADMIN_EMAIL}`)"
+            "Sign in at {login} (lost the administrator's password? \
+             `strata user reset-password {FIRST_ADMIN_EMAIL}`)"
         ),
     }
-    if config.addr.ip().is_loopback()
+    if config.demo_passwords_allowed()
         && db_store(db)
             .credentials_by_email(crate::demo::DEMO_EMAIL)
             .await?

@@ -276,6 +276,16 @@ impl Config {
         self.public_url.starts_with("https://")
     }
 
+    /// Whether the documented demo passwords may work: only on a server nobody else reaches —
+    /// bound to loopback, known by a loopback address, not behind a proxy (a proxy on the same
+    /// host would make loopback reachable from anywhere). Sign-in also asks that the client
+    /// itself be on loopback.
+    pub fn demo_passwords_allowed(&self) -> bool {
+        self.addr.ip().is_loopback()
+            && crate::hosts::is_loopback(&self.public_url)
+            && self.trusted_proxies.is_empty()
+    }
+
     /// True when the database is the embedded SQLite file.
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")

@@ -16,8 +16,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
-/// The page where a person with a temporary password chooses their own.
-pub const PASSWORD_PAGE: &str = "/account/password";
+// The page where a person with a temporary password chooses their own, and the one page a
+// visitor who has not signed in may open.
+use app::api::accounts::{LOGIN_PAGE, PASSWORD_PAGE};
 
 /// What a person with a temporary password may still reach: choosing a new one, signing out,
 /// and what those pages need.
@@ -56,10 +57,18 @@ pub async fn attach(
         Ok(p) => p,
         Err(e) => return error_response(&e, wants_html(req.headers()), "/"),
     };
-    if let Principal::Person(p) = &principal {
-        if p.must_change_password && !WHILE_PASSWORD_MUST_CHANGE.contains(&path) {
+    match &principal {
+        Principal::Person(p)
+            if p.must_change_password
+                && !WHILE_PASSWORD_MUST_CHANGE.contains(&path)
+                && reaches_data(&req) =>
+        {
             return choose_a_password_first(&req);
         }
+        Principal::AnonymousWeb if path != LOGIN_PAGE && is_page_visit(&req) => {
+            return sign_in_first(&req);
+        }
+        _ => {}
     }
     req.extensions_mut().insert(principal);
     next.run(req).await
@@ -67,8 +76,17 @@ pub async fn attach(
 
 async fn principal_of(state: &AppState, session: &Session) -> Result<Principal, AppError> {
     // Without a session cookie this reads nothing from the store.
-    let Some(identity) = session.get::<SessionIdentity>(SIGNED_IN).await? else {
-        return Ok(Principal::AnonymousWeb);
+    let identity = match session.get::<SessionIdentity>(SIGNED_IN).await {
+        Ok(Some(identity)) => identity,
+        Ok(None) => return Ok(Principal::AnonymousWeb),
+        // Written by another version of Strata in a shape this one does not read: the session
+        // has ended, not the server.
+        Err(tower_sessions::session::Error::SerdeJson(e)) => {
+            tracing::info!(error = %e, "session ended: unreadable identity");
+            session.flush().await?;
+            return Ok(Principal::AnonymousWeb);
+        }
+        Err(e) => return Err(e.into()),
     };
     let account = state.store.session_account(&identity.user).await?;
     let now = chrono::Utc::now().timestamp();
@@ -90,6 +108,33 @@ async fn principal_of(state: &AppState, session: &Session) -> Result<Principal, 
             Ok(Principal::AnonymousWeb)
         }
     }
+}
+
+/// Anything but the static files the password page itself needs (`public/`; the bundle under
+/// `/pkg/` skips this layer): pages, server functions and charts, whatever the client accepts.
+fn reaches_data(req: &Request) -> bool {
+    !STATIC_FILES.contains(&req.uri().path())
+}
+
+/// The files of `public/`.
+const STATIC_FILES: [&str; 1] = ["/favicon.svg"];
+
+/// A browser opening a page (not calling a server function or fetching a chart).
+fn is_page_visit(req: &Request) -> bool {
+    req.method() == Method::GET
+        && wants_html(req.headers())
+        && !req.uri().path().starts_with("/api/")
+}
+
+/// A visitor who has not signed in opens the sign-in page, which brings them back here. Every
+/// use case refuses them anyway (`service::authorize`); this only saves a page of "sign in".
+fn sign_in_first(req: &Request) -> Response {
+    let here = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
+    let to = format!(
+        "{LOGIN_PAGE}?next={}",
+        app::domain::text::percent_encode(here)
+    );
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
 }
 
 /// A page is sent to the password page; anything else is refused with the reason.

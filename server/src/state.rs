@@ -39,7 +39,7 @@ impl AppState {
         let session_rules = SessionRules {
             idle_seconds: config.session_idle.as_secs() as i64,
             absolute_seconds: config.session_absolute.as_secs() as i64,
-            demo_passwords: config.addr.ip().is_loopback(),
+            demo_passwords: config.demo_passwords_allowed(),
         };
         AppState {
             hasher,

@@ -62,6 +62,8 @@ async fn begin(
     use tower_sessions::{cookie::time::Duration, Expiry};
     let now = chrono::Utc::now().timestamp();
     session.cycle_id().await?;
+    // What the session held before (a refused form's values, perhaps another person's) is not
+    // the signed-in person's to see.
     crate::api::flash::adopt(session).await?;
     // A flash-only session had a short life of its own; this one has the idle limit.
     session.set_expiry(Some(Expiry::OnInactivity(Duration::seconds(
@@ -110,6 +112,10 @@ pub async fn current_person() -> Result<Option<Me>, AppError> {
                 email: p.email.clone(),
                 roles,
                 must_change_password: p.must_change_password,
+                may_register: crate::service::authorize::may(
+                    &c.principal,
+                    crate::domain::policy::Action::ChangeWorkloads,
+                ),
             }
         }))
     })
@@ -124,7 +130,7 @@ pub async fn change_password(
     new: String,
     confirm: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::{call, hasher, session};
+    use crate::api::context::{call, client_address, hasher, session};
     use crate::api::flash::answer_fields;
     use crate::service::sessions::{SessionIdentity, SIGNED_IN};
     use crate::service::{accounts, Outcome};
@@ -133,6 +139,7 @@ pub async fn change_password(
             &*c.store,
             &*hasher()?,
             &c.principal,
+            &client_address(),
             &current,
             &new,
             &confirm,

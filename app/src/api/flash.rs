@@ -142,11 +142,13 @@ async fn answer_with<T>(
     Ok(())
 }
 
-/// A session that was made for flashes alone now belongs to a signed-in person: it loses its
-/// short life and its mark (sign-in gives it the expiry of a signed-in session).
+/// A session now belongs to a signed-in person: it loses the flash-only mark and short life
+/// (sign-in gives it the expiry of a signed-in session) and the flashes it held, which were
+/// typed before sign-in, perhaps by someone else.
 #[cfg(feature = "ssr")]
 pub async fn adopt(session: &tower_sessions::Session) -> Result<(), AppError> {
-    session.remove::<bool>(FLASH_ONLY).await?;
+    session.remove_value(FLASH_ONLY).await?;
+    session.remove_value(FLASHES).await?;
     Ok(())
 }
 
@@ -201,7 +203,7 @@ async fn pending(session: &tower_sessions::Session) -> Result<Pending, AppError>
 }
 
 /// Gives a flash-only session its short life. Needed on every save: tower-sessions takes the
-/// expiry of a session it loads from its configuration (hours), not from the stored row.
+/// expiry of a session it loads from its configuration (the idle limit), not from the stored row.
 #[cfg(feature = "ssr")]
 fn short_lived(session: &tower_sessions::Session) {
     use tower_sessions::{cookie::time::Duration, Expiry};

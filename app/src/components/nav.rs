@@ -17,11 +17,11 @@ pub fn Nav() -> impl IntoView {
                 <a href="/">"Overview"</a>
                 <a href="/workloads">"Workloads"</a>
                 <a href="/catalog">"Catalog"</a>
-                <a href="/workloads/new">"Register a workload"</a>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match signed_in.await {
                         Ok(Some(me)) => view! {
+                            {me.may_register.then(|| view! { <a href="/workloads/new">"Register a workload"</a> })}
                             <div class="account" data-testid="account">
                                 <a href=PASSWORD_PAGE title=me.email.clone() data-testid="signed-in-name">{me.name}</a>
                                 <form method="post" action=SignOut::url()>

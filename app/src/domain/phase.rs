@@ -2,6 +2,9 @@
 
 use crate::coded_enum;
 
+/// Longest reason a promotion with open requirements may give.
+pub const REASON_MAX: usize = 500;
+
 coded_enum!(
     /// Where a workload is in its life; the order of the variants is the order of phases.
     Phase {

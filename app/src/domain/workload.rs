@@ -67,6 +67,8 @@ pub struct Workload {
     pub valid_to: Option<DateTime<Utc>>,
     pub changed_by: String,
     pub change: ChangeKind,
+    /// Why, when the person had to say (a promotion with open requirements).
+    pub change_note: Option<String>,
     pub is_demo: bool,
 }
 

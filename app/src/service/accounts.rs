@@ -1,7 +1,8 @@
 //! Local accounts: a person changing their own password, the first administrator a new server
-//! creates, and the one-time password an operator resets an account to. Every password a
+//! creates, and the temporary password an operator resets an account to. Every password a
 //! person chooses meets `domain::password`; temporary ones must be replaced at next sign-in.
 
+use super::attempts::{attempt, SIGN_IN_PER_ADDRESS};
 use super::sign_in::AccountThrottle;
 use super::{Outcome, Refusal};
 use crate::domain::policy::{Grant, GrantScope, Role};
@@ -25,6 +26,7 @@ pub async fn change_password(
     store: &dyn Store,
     hasher: &dyn PasswordHasher,
     caller: &Principal,
+    client: &str,
     current: &str,
     new: &str,
     confirm: &str,
@@ -49,7 +51,9 @@ pub async fn change_password(
         .credentials(&person.id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    // Guessing the current password here shares the sign-in throttle's failure count.
+    // Guessing the current password here meets the sign-in throttle: the same limit per
+    // address, the same failure count per account.
+    attempt(store, SIGN_IN_PER_ADDRESS, client, chrono::Utc::now()).await?;
     let throttle = AccountThrottle::wait(store, &person.email, chrono::Utc::now()).await?;
     let right = hasher
         .verify(current, credentials.password_hash.as_deref())
@@ -63,14 +67,10 @@ pub async fn change_password(
         )));
     }
     let hash = hasher.hash(new).await.map_err(internal)?;
-    store
+    let epoch = store
         .set_password(&person.id, &hash, PasswordKind::Chosen, caller)
         .await?;
-    let after = store
-        .credentials(&person.id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    Ok(Outcome::Done(after.session_epoch))
+    Ok(Outcome::Done(epoch))
 }
 
 /// The first administrator's password: one the operator configured, or one the server made.
@@ -119,14 +119,17 @@ pub async fn ensure_admin(
         }
     };
     let admin = Grant::new(Role::Admin, GrantScope::Organization).map_err(|e| internal(e.0))?;
-    store.grant(&user, &admin, actor).await?;
+    // The password before the grant: should the grant fail, no administrator exists yet and
+    // the next start tries again (the other order would leave one nobody can sign in as).
     let hash = hasher.hash(text).await.map_err(internal)?;
     store.set_password(&user, &hash, kind, actor).await?;
+    store.grant(&user, &admin, actor).await?;
     Ok(Some(FIRST_ADMIN_EMAIL.to_string()))
 }
 
 /// Gives the person `who` (an email, or an exact name that only one person has) the temporary
-/// password `password`, which they must replace at next sign-in; their sessions end.
+/// password `password`, which they must replace with their own at their next sign-in; their
+/// sessions end.
 pub async fn reset_password(
     store: &dyn Store,
     hasher: &dyn PasswordHasher,

@@ -7,7 +7,8 @@ use crate::ports::Store;
 
 /// The current catalog version with all its controls and rules; not found before any is loaded.
 #[tracing::instrument(skip_all)]
-pub async fn current(store: &dyn Store, _caller: &Principal) -> Result<CatalogView, AppError> {
+pub async fn current(store: &dyn Store, caller: &Principal) -> Result<CatalogView, AppError> {
+    super::authorize::require(caller, crate::domain::policy::Action::ReadCatalog)?;
     let v = store
         .current_catalog()
         .await?

@@ -1,7 +1,9 @@
 //! Charts of the organization and of one workload, drawn from store data by the pure chart
 //! functions; pages embed them and the standalone SVG routes serve them.
 
+use super::authorize::require;
 use super::workloads::load;
+use crate::domain::policy::Action;
 use crate::domain::{Layer, Principal, WorkloadId};
 use crate::dto::ChartView;
 use crate::error::AppError;
@@ -9,8 +11,9 @@ use crate::ports::Store;
 
 /// Workloads by team and phase.
 #[tracing::instrument(skip_all)]
-pub async fn phase_and_team(store: &dyn Store, _caller: &Principal) -> Result<ChartView, AppError> {
-    let counts = store.count_by_team_and_phase().await?;
+pub async fn phase_and_team(store: &dyn Store, caller: &Principal) -> Result<ChartView, AppError> {
+    let reach = require(caller, Action::ReadWorkloads)?;
+    let counts = store.count_by_team_and_phase(&reach).await?;
     Ok(crate::charts::workloads_by_phase_and_team(&counts))
 }
 

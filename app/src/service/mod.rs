@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod attempts;
+pub mod authorize;
 pub mod catalog;
 pub mod charts;
 pub mod phase;

@@ -118,6 +118,11 @@ pub async fn sign_in(
         return Ok(Outcome::Refused(Refusal::message(NOT_RIGHT)));
     }
     let throttle = AccountThrottle::wait(store, email, now).await?;
+    // The documented demo password counts only from this machine.
+    let demo_passwords = demo_passwords
+        && client
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
     let account = store.credentials_by_email(email).await?;
     let stored = account.as_ref().and_then(|a| a.password_hash.as_deref());
     let matches = hasher

@@ -1,6 +1,9 @@
-//! The workload form's checks that need the store: the team and the owners exist. The checks
-//! that need nothing else run first, in `domain::workload_form`, the same code as the browser's.
+//! The workload form's checks that need the store: the team and the owners exist and are within
+//! the caller's reach (a team they may register workloads for, people of those teams). The
+//! answers never tell what exists outside it. The checks that need nothing else run first, in
+//! `domain::workload_form`, the same code as the browser's.
 
+use crate::domain::policy::Reach;
 use crate::domain::workload::WorkloadDraft;
 use crate::domain::workload_form::WorkloadForm;
 use crate::domain::{FieldErrors, TeamId, UserId};
@@ -12,6 +15,7 @@ use crate::ports::Store;
 pub async fn resolve(
     store: &dyn Store,
     form: &WorkloadForm,
+    reach: &Reach,
 ) -> Result<Result<(WorkloadDraft, Option<i64>), FieldErrors>, AppError> {
     let checked = match form.check() {
         Ok(c) => c,
@@ -21,30 +25,40 @@ pub async fn resolve(
     // Text not shaped like an id names nobody: no need to ask the store.
     let team_id = TeamId::parse(&checked.team_id);
     let team_exists = match &team_id {
-        Some(id) => store.get_team(id).await?.is_some(),
-        None => false,
+        Some(id) if reach.includes(id) => store.get_team(id).await?.is_some(),
+        _ => false,
     };
     if !team_exists {
-        errors.add(
-            "team_id",
-            "Choose a team from the list; this one does not exist.",
-        );
+        errors.add("team_id", "Choose one of the teams in the list.");
     }
+    // The people the caller may name: everyone for the whole organization, else the people of
+    // their teams (read once; a team has tens of people).
+    let members = match reach.teams() {
+        None => None,
+        Some(_) => Some(store.users_in(reach).await?),
+    };
+    let in_reach = |id: &UserId| {
+        members
+            .as_ref()
+            .is_none_or(|m| m.iter().any(|u| &u.id == id))
+    };
     let primary = UserId::parse(&checked.primary_owner);
     let primary_exists = match &primary {
-        Some(id) => !store
+        Some(id) if in_reach(id) => !store
             .users_by_ids(std::slice::from_ref(id))
             .await?
             .is_empty(),
-        None => false,
+        _ => false,
     };
     if !primary_exists {
-        errors.add(
-            "primary_owner",
-            "Choose an owner from the list; this person does not exist.",
-        );
+        errors.add("primary_owner", "Choose an owner from the list.");
     }
-    let found = store.users_by_emails(&checked.other_owner_emails).await?;
+    let found: Vec<_> = store
+        .users_by_emails(&checked.other_owner_emails)
+        .await?
+        .into_iter()
+        .filter(|u| in_reach(&u.id))
+        .collect();
     let mut other_owners: Vec<UserId> = Vec::new();
     for email in &checked.other_owner_emails {
         match found.iter().find(|u| u.email == *email) {
@@ -52,7 +66,10 @@ pub async fn resolve(
                 other_owners.push(u.id.clone())
             }
             Some(_) => {}
-            None => errors.add("other_owners", format!("No user has the email {email}.")),
+            None => errors.add(
+                "other_owners",
+                format!("Nobody you can choose as an owner has the email {email}."),
+            ),
         }
     }
     let (Some(team_id), Some(primary), true) = (team_id, primary, errors.is_empty()) else {

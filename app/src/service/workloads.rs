@@ -1,11 +1,13 @@
 //! Workloads: the list, one workload with everything its page shows, and creating and editing
 //! them. Refusals are outcomes (`Outcome::Refused`) that name the fields.
 
+use super::authorize::{require, require_on};
 use super::requirements::for_workload;
 use super::workload_form::resolve;
 use super::{Outcome, Refusal};
 use crate::domain::history::{change_summary, HistoryWindow};
 use crate::domain::listing::WorkloadQuery;
+use crate::domain::policy::Action;
 use crate::domain::workload::Workload;
 use crate::domain::workload_form::WorkloadForm;
 use crate::domain::{Phase, Principal, UserId, WorkloadId};
@@ -17,15 +19,33 @@ use crate::error::AppError;
 use crate::ports::{Constraint, Store, StoreError};
 use tracing::instrument;
 
-/// The current version of a workload; `NotFound` when there is none. Use cases about a single
-/// workload start from this, or from `found` over a read that already holds the current version.
+/// The current version of a workload the caller may read; `NotFound` when there is none or it
+/// belongs to a team outside their reach. Use cases about a single workload start from this.
 pub async fn load(
     store: &dyn Store,
-    _caller: &Principal,
+    caller: &Principal,
     id: &WorkloadId,
 ) -> Result<Workload, AppError> {
-    found(store.get_workload(id).await?)
+    load_for(store, caller, id, Action::ReadWorkloads).await
 }
+
+/// The current version of a workload the caller may do `action` on: not found outside what
+/// they may read, forbidden when they may read it but not do this.
+pub async fn load_for(
+    store: &dyn Store,
+    caller: &Principal,
+    id: &WorkloadId,
+    action: Action,
+) -> Result<Workload, AppError> {
+    // Refused before the read when the caller may do this nowhere.
+    require(caller, action)?;
+    let workload = found(store.get_workload(id).await?)?;
+    require_on(caller, action, &workload.draft.team_id, WORKLOAD)?;
+    Ok(workload)
+}
+
+/// What "not found" names.
+const WORKLOAD: &str = "This workload";
 
 /// A workload that was read, or the one "not found" answer for one that was not.
 fn found(workload: Option<Workload>) -> Result<Workload, AppError> {
@@ -33,7 +53,7 @@ fn found(workload: Option<Workload>) -> Result<Workload, AppError> {
 }
 
 fn not_found() -> AppError {
-    AppError::NotFound("This workload".into())
+    AppError::NotFound(WORKLOAD.into())
 }
 
 /// The workload id written in an address or argument. Text of another shape names no workload:
@@ -46,14 +66,15 @@ pub fn workload_id(text: &str) -> Result<WorkloadId, AppError> {
 #[instrument(skip_all)]
 pub async fn list(
     store: &dyn Store,
-    _caller: &Principal,
+    caller: &Principal,
     query: WorkloadQuery,
 ) -> Result<WorkloadPage, AppError> {
+    let reach = require(caller, Action::ReadWorkloads)?;
     let query = query.clamped();
     if let Some(problem) = query.problem() {
         return Err(AppError::BadRequest(problem));
     }
-    Ok(store.list_workloads(&query).await?)
+    Ok(store.list_workloads(&query, &reach).await?)
 }
 
 /// A workload with team and owner names, one page of its history (`history_page`, 1 is the
@@ -61,11 +82,11 @@ pub async fn list(
 #[instrument(skip_all, fields(workload.id = %id))]
 pub async fn view(
     store: &dyn Store,
-    _caller: &Principal,
+    caller: &Principal,
     id: &WorkloadId,
     history_page: u32,
 ) -> Result<WorkloadView, AppError> {
-    let workload = found(store.get_workload(id).await?)?;
+    let workload = load(store, caller, id).await?;
     let history = history(store, &workload, history_page).await?;
     let team_name = store
         .get_team(&workload.draft.team_id)
@@ -81,7 +102,10 @@ pub async fn view(
     let (requirements, readiness) = for_workload(store, &workload).await?;
     let layer_chart =
         super::charts::layer_chart(requirements.iter().map(|r| (r.required, r.layer)));
+    let open = requirements.iter().filter(|r| r.required).count();
+    let actions = super::phase::actions(caller, &workload, open);
     Ok(WorkloadView {
+        actions,
         workload,
         team_name,
         owners,
@@ -111,6 +135,7 @@ async fn history(
             revision: v.revision,
             summary: change_summary(v, versions.get(i + 1)),
             changed_by: v.changed_by.clone(),
+            note: v.change_note.clone(),
             valid_from: v.valid_from,
             valid_to: v.valid_to,
         })
@@ -138,7 +163,7 @@ pub async fn edit_form(
     caller: &Principal,
     id: &WorkloadId,
 ) -> Result<EditForm, AppError> {
-    let workload = load(store, caller, id).await?;
+    let workload = load_for(store, caller, id, Action::ChangeWorkloads).await?;
     // In the order they were given, as the form showed them.
     let emails: Vec<String> = users_in_order(store, &workload.draft.other_owners)
         .await?
@@ -156,23 +181,27 @@ pub async fn edit_form(
 #[instrument(skip_all)]
 pub async fn phase_counts(
     store: &dyn Store,
-    _caller: &Principal,
+    caller: &Principal,
 ) -> Result<Vec<PhaseCount>, AppError> {
-    Ok(store.count_by_phase().await?)
+    let reach = require(caller, Action::ReadWorkloads)?;
+    Ok(store.count_by_phase(&reach).await?)
 }
 
-/// Teams, for the list's team filter (which needs no people).
+/// The teams whose workloads the caller reads, for the list's team filter.
 #[instrument(skip_all)]
-pub async fn teams(store: &dyn Store, _caller: &Principal) -> Result<Vec<Team>, AppError> {
-    Ok(store.list_teams().await?)
+pub async fn teams(store: &dyn Store, caller: &Principal) -> Result<Vec<Team>, AppError> {
+    let reach = require(caller, Action::ReadWorkloads)?;
+    Ok(store.teams_in(&reach).await?)
 }
 
-/// Teams and people the workload form offers.
+/// The teams and people the workload form offers: the teams the caller may register
+/// workloads for, and the people of those teams.
 #[instrument(skip_all)]
-pub async fn form_choices(store: &dyn Store, _caller: &Principal) -> Result<FormChoices, AppError> {
+pub async fn form_choices(store: &dyn Store, caller: &Principal) -> Result<FormChoices, AppError> {
+    let reach = require(caller, Action::ChangeWorkloads)?;
     Ok(FormChoices {
-        teams: store.list_teams().await?,
-        users: store.list_users().await?,
+        teams: store.teams_in(&reach).await?,
+        users: store.users_in(&reach).await?,
     })
 }
 
@@ -183,7 +212,8 @@ pub async fn create(
     caller: &Principal,
     form: &WorkloadForm,
 ) -> Result<Outcome<WorkloadId>, AppError> {
-    let draft = match resolve(store, form).await? {
+    let reach = require(caller, Action::ChangeWorkloads)?;
+    let draft = match resolve(store, form, &reach).await? {
         Ok((draft, _)) => draft,
         Err(errors) => return Ok(Outcome::Refused(Refusal::fields(errors))),
     };
@@ -204,8 +234,10 @@ pub async fn update(
     id: &WorkloadId,
     form: &WorkloadForm,
 ) -> Result<Outcome<WorkloadId>, AppError> {
-    load(store, caller, id).await?;
-    let (draft, revision) = match resolve(store, form).await? {
+    load_for(store, caller, id, Action::ChangeWorkloads).await?;
+    // The team it moves to is checked against the same reach.
+    let reach = require(caller, Action::ChangeWorkloads)?;
+    let (draft, revision) = match resolve(store, form, &reach).await? {
         Ok(resolved) => resolved,
         Err(errors) => return Ok(Outcome::Refused(Refusal::fields(errors))),
     };

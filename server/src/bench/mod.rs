@@ -73,6 +73,32 @@ pub async fn run(options: Options) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A client signed in as `email` (its session cookie kept), for the measured requests.
+async fn signed_in(base: &str, email: &str) -> Result<reqwest::Client, Failure> {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(32)
+        .timeout(Duration::from_secs(30))
+        .build()?;
+    let res = client
+        .post(format!("{base}/api/sign_in"))
+        .header("accept", "text/html")
+        .header("origin", base)
+        .form(&[("email", email), ("password", org::PASSWORD)])
+        .send()
+        .await?;
+    let to = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if to != "/" {
+        return Err(format!("the bench could not sign in as {email} (sent to {to:?})").into());
+    }
+    Ok(client)
+}
+
 async fn measure(
     options: &Options,
     backend: server::Backend,
@@ -114,7 +140,7 @@ async fn measure_on(
         match &db {
             Db::Sqlite(p) => sqlx::query("analyze").execute(p).await.map(|_| ())?,
             Db::Postgres(p) => sqlx::query(
-                "vacuum analyze workload_versions, workload_owners, workload_tags, requirements, \
+                "vacuum analyze workload_versions, workload_owners, workload_tags, requirements, role_grants, credentials, \
                  workload_open_layers, workload_counts, open_layer_counts, workloads, teams, users",
             )
             .execute(p)
@@ -131,15 +157,23 @@ async fn measure_on(
         took.as_secs_f64()
     );
     let running = server::Running::start(options, database_url, pinned).await?;
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(32)
-        .timeout(Duration::from_secs(30))
-        .build()?;
-    for route in routes::all(&org, size) {
+    // Every page asks who is signing in: the security lead reads every route, a contributor
+    // of one team the scoped ones.
+    let lead = signed_in(&running.base, org::LEAD).await?;
+    let contributor = signed_in(&running.base, org::CONTRIBUTOR).await?;
+    let runs = routes::all(&org, size)
+        .into_iter()
+        .map(|r| (&lead, r))
+        .chain(
+            routes::for_contributor(&org)
+                .into_iter()
+                .map(|r| (&contributor, r)),
+        );
+    for (client, route) in runs {
         for clients in CONCURRENCY {
             let url = format!("{}{}", running.base, route.path);
             let measured = load::drive(
-                &client,
+                client,
                 &url,
                 clients,
                 Duration::from_millis(300),

@@ -4,10 +4,11 @@
 
 use super::draw::Draw;
 use app::domain::attribute_fields::ATTRIBUTE_FIELDS;
+use app::domain::policy::{Grant, GrantScope, Role};
 use app::domain::workload::{ArtifactRef, WorkloadDraft};
 use app::domain::workload_form::WorkloadForm;
 use app::domain::{Phase, Principal, TeamId, WorkloadId};
-use app::ports::{SharedStore, StoreError};
+use app::ports::{PasswordKind, SharedStore, StoreError};
 
 /// Size of the organization.
 #[derive(Clone, Copy, Debug)]
@@ -34,6 +35,13 @@ pub struct Org {
     pub workload_ids: Vec<WorkloadId>,
 }
 
+/// The password of the bench's two sign-ins.
+pub const PASSWORD: &str = "bench passphrase for signing in";
+/// A security lead: reads every workload.
+pub const LEAD: &str = "lead@bench.test";
+/// A contributor of the first team.
+pub const CONTRIBUTOR: &str = "person00.0@bench.test";
+
 /// Creates the organization through the store, as the create form would.
 pub async fn build(store: &SharedStore, size: Size) -> Result<Org, StoreError> {
     let actor = Principal::System("strata bench".into());
@@ -47,15 +55,33 @@ pub async fn build(store: &SharedStore, size: Size) -> Result<Org, StoreError> {
                 .await?
                 .id,
         );
+        let contributor = Grant::new(Role::Contributor, GrantScope::Team(team_ids[t].clone()))
+            .map_err(|e| StoreError::Other(e.0))?;
         for p in 0..size.people_per_team {
             let email = format!("person{t:02}.{p}@bench.test");
-            people.push(
-                store
-                    .create_user(&format!("Person {t:02}-{p}"), &email, false, &actor)
-                    .await?
-                    .id,
-            );
+            let id = store
+                .create_user(&format!("Person {t:02}-{p}"), &email, false, &actor)
+                .await?
+                .id;
+            store.grant(&id, &contributor, &actor).await?;
+            people.push(id);
         }
+    }
+    let lead = store
+        .create_user("Bench lead", LEAD, false, &actor)
+        .await?
+        .id;
+    let lead_grant = Grant::new(Role::SecurityLead, GrantScope::Organization)
+        .map_err(|e| StoreError::Other(e.0))?;
+    store.grant(&lead, &lead_grant, &actor).await?;
+    let hash = crate::passwords::Passwords::new(1)
+        .hash(PASSWORD)
+        .await
+        .map_err(|e| StoreError::Other(e.to_string()))?;
+    for person in [&lead, &people[0]] {
+        store
+            .set_password(person, &hash, PasswordKind::Chosen, &actor)
+            .await?;
     }
     let mut workload_ids = Vec::with_capacity(size.workloads);
     for w in 0..size.workloads {

@@ -58,6 +58,27 @@ pub fn all(org: &Org, size: usize) -> Vec<Route> {
     ]
 }
 
+/// The routes a contributor of one team is measured on: their scoped list, counts and charts,
+/// and a workload of their team (the first one made belongs to the first team).
+pub fn for_contributor(org: &Org) -> Vec<Route> {
+    let workload = org
+        .workload_ids
+        .first()
+        .map(|w| w.to_string())
+        .unwrap_or_default();
+    let r = |name, path: String| Route { name, path };
+    vec![
+        r("contributor: home", "/".into()),
+        r("contributor: list", "/workloads".into()),
+        r("contributor: search", "/workloads?q=scorer".into()),
+        r("contributor: workload", format!("/workloads/{workload}")),
+        r(
+            "contributor: chart",
+            "/charts/workloads-by-phase-and-team.svg".into(),
+        ),
+    ]
+}
+
 /// The table header.
 pub fn header() -> String {
     format!(

@@ -99,19 +99,19 @@ async fn credentials_where(
     Ok(row.map(credentials_of))
 }
 
-/// Ends the person's other sessions; `NotFound` when there is no such person.
-async fn bump_epoch(tx: &mut WriteTx, user: &UserId) -> DbResult<()> {
-    let changed = with_tx!(tx, conn => {
-        sqlx::query("update users set session_epoch = session_epoch + 1 where id = $1")
-            .bind(user.as_str())
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
+/// Ends the person's other sessions; returns the new epoch. `NotFound` when there is no such
+/// person.
+async fn bump_epoch(tx: &mut WriteTx, user: &UserId) -> DbResult<i64> {
+    let epoch: Option<i64> = with_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "update users set session_epoch = session_epoch + 1 where id = $1 \
+             returning session_epoch",
+        )
+        .bind(user.as_str())
+        .fetch_optional(&mut *conn)
+        .await?
     });
-    if changed == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    epoch.ok_or(DbError::NotFound)
 }
 
 async fn set_password(
@@ -120,9 +120,9 @@ async fn set_password(
     hash: &str,
     kind: PasswordKind,
     actor: &Principal,
-) -> DbResult<()> {
+) -> DbResult<i64> {
     let mut tx = db.begin_write(Scope::Record).await?;
-    bump_epoch(&mut tx, user).await?;
+    let epoch = bump_epoch(&mut tx, user).await?;
     with_tx!(&mut tx, conn => {
         sqlx::query(
             "insert into credentials (user_id, password_hash, must_change, demo_password, set_at) \
@@ -143,7 +143,8 @@ async fn set_password(
         action: "user.password_set",
         entity: user.as_str(),
     })
-    .await
+    .await?;
+    Ok(epoch)
 }
 
 async fn set_disabled(db: &Db, user: &UserId, disabled: bool, actor: &Principal) -> DbResult<()> {
@@ -275,7 +276,7 @@ impl AccountStore for Db {
         password_hash: &str,
         kind: PasswordKind,
         actor: Actor<'_>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<i64> {
         Ok(set_password(self, user, password_hash, kind, actor).await?)
     }
 

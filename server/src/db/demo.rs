@@ -40,6 +40,15 @@ async fn remove(db: &Db, actor: &Principal) -> DbResult<u64> {
         )
         .execute(&mut *conn)
         .await?;
+        // The demo people kept as owners keep no way in: not the documented password, not
+        // their roles, not a session.
+        for sql in [
+            "delete from credentials where user_id in (select id from users where is_demo = 1)",
+            "delete from role_grants where user_id in (select id from users where is_demo = 1)",
+            "update users set session_epoch = session_epoch + 1 where is_demo = 1",
+        ] {
+            sqlx::query(sql).execute(&mut *conn).await?;
+        }
         gone
     });
     counts::recount_all(&mut tx).await?;

@@ -12,6 +12,7 @@ pub mod errors;
 mod limits;
 mod requirements;
 mod rows;
+mod scope;
 mod teams;
 mod users;
 mod workload_list;

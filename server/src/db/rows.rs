@@ -17,6 +17,7 @@ pub struct VersionRow {
     pub valid_to: Option<i64>,
     pub changed_by: String,
     pub change_kind: String,
+    pub change_note: Option<String>,
     pub name: String,
     pub description: String,
     pub team_id: String,
@@ -30,7 +31,7 @@ pub struct VersionRow {
 
 /// The select list matching `VersionRow`, for `workload_versions v join workloads w`.
 pub const VERSION_COLUMNS: &str = "v.workload_id, v.revision, v.valid_from, v.valid_to, \
-    v.changed_by, v.change_kind, v.name, v.description, v.team_id, v.phase, v.primary_owner, \
+    v.changed_by, v.change_kind, v.change_note, v.name, v.description, v.team_id, v.phase, v.primary_owner, \
     v.attributes, v.model_refs, v.dataset_refs, w.is_demo";
 
 /// Microseconds since the epoch to an instant.
@@ -82,6 +83,7 @@ impl VersionRow {
             changed_by: self.changed_by,
             change: ChangeKind::from_code(&self.change_kind)
                 .ok_or_else(|| DbError::corrupt("change kind", &self.change_kind))?,
+            change_note: self.change_note,
             is_demo: self.is_demo != 0,
         })
     }

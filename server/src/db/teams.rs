@@ -2,12 +2,15 @@
 
 use super::errors::DbResult;
 use super::rows::TeamRow;
+use super::scope::push_scope;
 use super::write_tx::{with_tx, Change, Scope};
 use super::{new_id, now_micros, with_pool, Db};
+use app::domain::policy::Reach;
 use app::domain::{Principal, TeamId};
 use app::dto::Team;
 use app::ports::{Actor, StoreResult, TeamStore};
 use async_trait::async_trait;
+use sqlx::QueryBuilder;
 
 async fn create(db: &Db, name: &str, is_demo: bool, actor: &Principal) -> DbResult<Team> {
     let id = new_id();
@@ -43,6 +46,17 @@ async fn list(db: &Db) -> DbResult<Vec<Team>> {
     Ok(rows.into_iter().map(Team::from).collect())
 }
 
+/// The teams in `reach`, by name.
+async fn in_reach(db: &Db, reach: &Reach) -> DbResult<Vec<Team>> {
+    let rows: Vec<TeamRow> = with_pool!(db, pool => {
+        let mut q = QueryBuilder::new("select id, name, is_demo from teams where 1 = 1");
+        push_scope(&mut q, "id", reach);
+        q.push(" order by lower(name), id");
+        q.build_query_as().fetch_all(pool).await?
+    });
+    Ok(rows.into_iter().map(Team::from).collect())
+}
+
 async fn get(db: &Db, id: &TeamId) -> DbResult<Option<Team>> {
     let row: Option<TeamRow> = with_pool!(db, pool => {
         sqlx::query_as("select id, name, is_demo from teams where id = $1")
@@ -61,6 +75,10 @@ impl TeamStore for Db {
 
     async fn list_teams(&self) -> StoreResult<Vec<Team>> {
         Ok(list(self).await?)
+    }
+
+    async fn teams_in(&self, reach: &Reach) -> StoreResult<Vec<Team>> {
+        Ok(in_reach(self, reach).await?)
     }
 
     async fn get_team(&self, id: &TeamId) -> StoreResult<Option<Team>> {

@@ -2,8 +2,10 @@
 
 use super::errors::DbResult;
 use super::rows::UserRow;
+use super::scope::push_scope;
 use super::write_tx::{with_tx, Change, Scope};
 use super::{new_id, now_micros, with_pool, Db};
+use app::domain::policy::Reach;
 use app::domain::{Principal, UserId};
 use app::dto::User;
 use app::ports::{Actor, StoreResult, UserStore};
@@ -63,6 +65,30 @@ async fn create(
     })
 }
 
+/// Everyone for the whole organization; for some teams, the people who hold a role in one or
+/// own one of its current workloads (whom its pages show already, and whom an edit keeps).
+async fn in_reach(db: &Db, reach: &Reach) -> DbResult<Vec<User>> {
+    if reach.teams().is_none() {
+        return list(db).await;
+    }
+    let rows: Vec<UserRow> = with_pool!(db, pool => {
+        let mut q = QueryBuilder::new(
+            "select id, name, email, is_demo from users where id in \
+             (select user_id from role_grants where 1 = 1",
+        );
+        push_scope(&mut q, "team_id", reach);
+        q.push(
+            ") or id in (select o.user_id from workload_owners o join workload_versions v \
+             on v.workload_id = o.workload_id and v.revision = o.revision \
+             where v.valid_to is null",
+        );
+        push_scope(&mut q, "v.team_id", reach);
+        q.push(") order by lower(name), id");
+        q.build_query_as().fetch_all(pool).await?
+    });
+    Ok(rows.into_iter().map(User::from).collect())
+}
+
 async fn list(db: &Db) -> DbResult<Vec<User>> {
     let sql = format!("{SELECT} order by lower(name), id");
     let rows: Vec<UserRow> = with_pool!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await?);
@@ -79,6 +105,10 @@ impl UserStore for Db {
         actor: Actor<'_>,
     ) -> StoreResult<User> {
         Ok(create(self, name, email, is_demo, actor).await?)
+    }
+
+    async fn users_in(&self, reach: &Reach) -> StoreResult<Vec<User>> {
+        Ok(in_reach(self, reach).await?)
     }
 
     async fn list_users(&self) -> StoreResult<Vec<User>> {

@@ -4,8 +4,10 @@
 use super::errors::{DbError, DbResult};
 use super::requirements::parse_phase;
 use super::rows::{count, instant};
+use super::scope::push_scope;
 use super::{with_pool, Db};
 use app::domain::listing::{SortKey, WorkloadQuery};
+use app::domain::policy::Reach;
 use app::domain::{Phase, UserId, WorkloadId};
 use app::dto::{PhaseCount, WorkloadPage, WorkloadRow};
 use sqlx::QueryBuilder;
@@ -47,17 +49,20 @@ struct ListRow {
 
 /// The list's filters as bound values; absent ones add no condition, so each combination gets
 /// the plan that suits it (an `($n = '' or …)` condition hides the index a filter could use).
-struct Filters {
+struct Filters<'r> {
+    /// The caller's reach: always a condition of the query, never a filter applied after it.
+    reach: &'r Reach,
     pattern: Option<String>,
     team: Option<String>,
     phase: Option<&'static str>,
     gap: Option<&'static str>,
 }
 
-impl Filters {
-    fn of(query: &WorkloadQuery) -> Self {
+impl<'r> Filters<'r> {
+    fn of(query: &WorkloadQuery, reach: &'r Reach) -> Self {
         let search = query.search.trim();
         Filters {
+            reach,
             pattern: (!search.is_empty()).then(|| like_pattern(search)),
             team: query.team.clone(),
             phase: query.phase.map(|p| p.code()),
@@ -75,6 +80,7 @@ impl Filters {
     /// `select sum(…)` over the maintained counts, with the filters that are their keys.
     fn push_counted<'a, DB: sqlx::Database>(&'a self, q: &mut QueryBuilder<'a, DB>)
     where
+        'r: 'a,
         &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     {
         // `coalesce` because a sum over no rows is null; the cast because PostgreSQL sums
@@ -88,6 +94,7 @@ impl Filters {
                 q.push("workload_counts where 1 = 1");
             }
         }
+        push_scope(q, "team_id", self.reach);
         if let Some(t) = &self.team {
             q.push(" and team_id = ").push_bind(t.as_str());
         }
@@ -99,6 +106,7 @@ impl Filters {
     /// ` where …` over `workload_versions v`.
     fn push<'a, DB: sqlx::Database>(&'a self, q: &mut QueryBuilder<'a, DB>)
     where
+        'r: 'a,
         &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     {
         q.push(" where v.valid_to is null");
@@ -107,6 +115,7 @@ impl Filters {
                 .push_bind(p.as_str())
                 .push(" escape '\\'");
         }
+        push_scope(q, "v.team_id", self.reach);
         if let Some(t) = &self.team {
             q.push(" and v.team_id = ").push_bind(t.as_str());
         }
@@ -126,8 +135,8 @@ impl Filters {
     }
 }
 
-pub async fn list(db: &Db, query: &WorkloadQuery) -> DbResult<WorkloadPage> {
-    let filters = Filters::of(query);
+pub async fn list(db: &Db, query: &WorkloadQuery, reach: &Reach) -> DbResult<WorkloadPage> {
+    let filters = Filters::of(query, reach);
     let order = order_by(query.sort, query.descending);
     let limit = i64::from(query.per_page);
     let offset = i64::try_from(query.offset()).unwrap_or(i64::MAX);
@@ -235,15 +244,15 @@ pub async fn owned_by(db: &Db, user: &UserId) -> DbResult<Vec<WorkloadId>> {
     Ok(ids.into_iter().map(WorkloadId).collect())
 }
 
-pub async fn by_team_and_phase(db: &Db) -> DbResult<Vec<(String, Phase, u64)>> {
+pub async fn by_team_and_phase(db: &Db, reach: &Reach) -> DbResult<Vec<(String, Phase, u64)>> {
     // From the maintained counts (`counts.rs`): a row per (team, phase), a few hundred at most.
     let rows: Vec<(String, Option<String>, String, i64)> = with_pool!(db, pool => {
-        sqlx::query_as(
+        let mut q = QueryBuilder::new(
             "select c.team_id, t.name, c.phase, c.workloads from workload_counts c \
              left join teams t on t.id = c.team_id where c.workloads <> 0",
-        )
-        .fetch_all(pool)
-        .await?
+        );
+        push_scope(&mut q, "c.team_id", reach);
+        q.build_query_as().fetch_all(pool).await?
     });
     rows.into_iter()
         .map(|(team_id, name, phase, n)| {
@@ -253,13 +262,14 @@ pub async fn by_team_and_phase(db: &Db) -> DbResult<Vec<(String, Phase, u64)>> {
         .collect()
 }
 
-pub async fn by_phase(db: &Db) -> DbResult<Vec<PhaseCount>> {
+pub async fn by_phase(db: &Db, reach: &Reach) -> DbResult<Vec<PhaseCount>> {
     let rows: Vec<(String, i64)> = with_pool!(db, pool => {
-        sqlx::query_as(
-            "select phase, cast(sum(workloads) as bigint) from workload_counts group by phase",
-        )
-            .fetch_all(pool)
-            .await?
+        let mut q = QueryBuilder::new(
+            "select phase, cast(sum(workloads) as bigint) from workload_counts where 1 = 1",
+        );
+        push_scope(&mut q, "team_id", reach);
+        q.push(" group by phase");
+        q.build_query_as().fetch_all(pool).await?
     });
     let mut counts: Vec<PhaseCount> = Phase::ALL
         .iter()

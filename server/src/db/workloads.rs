@@ -12,6 +12,7 @@ use super::workload_versions::{current_in, get, versions, Versions};
 use super::write_tx::{with_tx, Change, Scope, WriteTx};
 use super::{new_id, now_micros, Db};
 use app::domain::listing::WorkloadQuery;
+use app::domain::policy::Reach;
 use app::domain::workload::{ChangeKind, Workload, WorkloadDraft};
 use app::domain::{Phase, Principal, UserId, WorkloadId};
 use app::dto::{PhaseCount, WorkloadPage};
@@ -27,6 +28,7 @@ struct NewVersion<'a> {
     at: i64,
     actor: &'a Principal,
     kind: ChangeKind,
+    note: Option<&'a str>,
     phase: Phase,
     draft: &'a WorkloadDraft,
 }
@@ -54,8 +56,8 @@ async fn insert_version(tx: &mut WriteTx, v: NewVersion<'_>) -> DbResult<()> {
         sqlx::query(
             "insert into workload_versions (workload_id, revision, valid_from, valid_to, \
              changed_by, change_kind, name, description, team_id, phase, phase_rank, \
-             primary_owner, attributes, model_refs, dataset_refs, name_key) \
-             values ($1, $2, $3, null, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+             primary_owner, attributes, model_refs, dataset_refs, name_key, change_note) \
+             values ($1, $2, $3, null, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
         .bind(v.id)
         .bind(v.revision)
@@ -72,6 +74,7 @@ async fn insert_version(tx: &mut WriteTx, v: NewVersion<'_>) -> DbResult<()> {
         .bind(&model_refs)
         .bind(&dataset_refs)
         .bind(d.name.to_lowercase())
+        .bind(v.note)
         .execute(&mut *conn)
         .await?;
         let mut insert =
@@ -111,7 +114,8 @@ async fn rewrite_requirements(
 /// What a new version changes relative to the current one.
 enum Edit<'a> {
     Content(&'a WorkloadDraft),
-    Phase(Phase),
+    /// Another phase, and why when the person said.
+    Phase(Phase, Option<&'a str>),
 }
 
 async fn create(
@@ -138,6 +142,7 @@ async fn create(
         at,
         actor,
         kind: ChangeKind::Created,
+        note: None,
         phase,
         draft,
     };
@@ -181,24 +186,27 @@ async fn write_version(
             current: current.revision,
         });
     }
-    let (draft, phase, kind, action) = match edit {
+    let (draft, phase, kind, action, note) = match edit {
         Edit::Content(d) => (
             d.clone(),
             current.phase,
             ChangeKind::Edited,
             "workload.edit",
+            None,
         ),
-        Edit::Phase(p) if p > current.phase => (
+        Edit::Phase(p, note) if p > current.phase => (
             current.draft.clone(),
             p,
             ChangeKind::Promoted,
             "workload.promote",
+            note,
         ),
-        Edit::Phase(p) => (
+        Edit::Phase(p, note) => (
             current.draft.clone(),
             p,
             ChangeKind::Demoted,
             "workload.demote",
+            note,
         ),
     };
     // Versions are ordered in time even if the clock stepped back.
@@ -217,6 +225,7 @@ async fn write_version(
         at,
         actor,
         kind,
+        note,
         phase,
         draft: &draft,
     };
@@ -259,9 +268,10 @@ impl WorkloadStore for Db {
         id: &WorkloadId,
         expected: i64,
         to: Phase,
+        note: Option<&str>,
         actor: Actor<'_>,
     ) -> StoreResult<Workload> {
-        Ok(write_version(self, id, expected, Edit::Phase(to), actor).await?)
+        Ok(write_version(self, id, expected, Edit::Phase(to, note), actor).await?)
     }
 
     async fn get_workload(&self, id: &WorkloadId) -> StoreResult<Option<Workload>> {
@@ -290,19 +300,26 @@ impl WorkloadStore for Db {
         Ok(versions(self, id, Versions::Between(low, high)).await?)
     }
 
-    async fn list_workloads(&self, query: &WorkloadQuery) -> StoreResult<WorkloadPage> {
-        Ok(list(self, query).await?)
+    async fn list_workloads(
+        &self,
+        query: &WorkloadQuery,
+        reach: &Reach,
+    ) -> StoreResult<WorkloadPage> {
+        Ok(list(self, query, reach).await?)
     }
 
     async fn workloads_owned_by(&self, user: &UserId) -> StoreResult<Vec<WorkloadId>> {
         Ok(owned_by(self, user).await?)
     }
 
-    async fn count_by_team_and_phase(&self) -> StoreResult<Vec<(String, Phase, u64)>> {
-        Ok(by_team_and_phase(self).await?)
+    async fn count_by_team_and_phase(
+        &self,
+        reach: &Reach,
+    ) -> StoreResult<Vec<(String, Phase, u64)>> {
+        Ok(by_team_and_phase(self, reach).await?)
     }
 
-    async fn count_by_phase(&self) -> StoreResult<Vec<PhaseCount>> {
-        Ok(by_phase(self).await?)
+    async fn count_by_phase(&self, reach: &Reach) -> StoreResult<Vec<PhaseCount>> {
+        Ok(by_phase(self, reach).await?)
     }
 }

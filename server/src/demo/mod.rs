@@ -73,7 +73,7 @@ async fn seed_all(store: &SharedStore) -> Result<Seeded, StoreError> {
         while phase < target {
             let next = phase.next().ok_or_else(|| bad(w.name, "phase"))?;
             revision = store
-                .change_phase(&id, revision, next, &actor)
+                .change_phase(&id, revision, next, None, &actor)
                 .await?
                 .revision;
             phase = next;

@@ -19,10 +19,13 @@ fn store(t: &TestDb) -> SharedStore {
 async fn assert_materialized(s: &SharedStore) -> usize {
     let catalog = s.current_catalog().await.expect("current").expect("loaded");
     let all = s
-        .list_workloads(&WorkloadQuery {
-            per_page: 100,
-            ..Default::default()
-        })
+        .list_workloads(
+            &WorkloadQuery {
+                per_page: 100,
+                ..Default::default()
+            },
+            &app::domain::policy::Reach::Organization,
+        )
         .await
         .expect("list");
     for row in &all.rows {
@@ -137,7 +140,7 @@ async fn promotion_grows_the_required_set_and_edits_rewrite_it(t: &TestDb) {
         |rows: Vec<app::ports::RequirementRecord>| rows.iter().filter(|r| r.required).count();
     let at_prototype = required(s.requirements(&id).await.expect("rows"));
     assert!(at_prototype > 0);
-    s.change_phase(&id, 1, Phase::Production, &by("x"))
+    s.change_phase(&id, 1, Phase::Production, None, &by("x"))
         .await
         .expect("promote");
     let at_production = required(s.requirements(&id).await.expect("rows"));
@@ -163,10 +166,13 @@ async fn promotion_grows_the_required_set_and_edits_rewrite_it(t: &TestDb) {
 /// workloads as listed and their requirement rows (the counts are maintained, not recounted).
 async fn assert_counts_follow_rows(s: &SharedStore) {
     let all = s
-        .list_workloads(&WorkloadQuery {
-            per_page: 100,
-            ..Default::default()
-        })
+        .list_workloads(
+            &WorkloadQuery {
+                per_page: 100,
+                ..Default::default()
+            },
+            &app::domain::policy::Reach::Organization,
+        )
         .await
         .expect("list")
         .rows;
@@ -193,7 +199,10 @@ async fn assert_counts_follow_rows(s: &SharedStore) {
             ..Default::default()
         };
         let expected = facts.iter().filter(|(_, _, ls)| has(ls)).count() as u64;
-        let page = s.list_workloads(&query).await.expect("list");
+        let page = s
+            .list_workloads(&query, &app::domain::policy::Reach::Organization)
+            .await
+            .expect("list");
         assert_eq!(
             (page.total, page.rows.len() as u64),
             (expected, expected),
@@ -208,7 +217,11 @@ async fn assert_counts_follow_rows(s: &SharedStore) {
                 phase: Some(*phase),
                 ..query.clone()
             };
-            let total = s.list_workloads(&q).await.expect("list").total;
+            let total = s
+                .list_workloads(&q, &app::domain::policy::Reach::Organization)
+                .await
+                .expect("list")
+                .total;
             assert_eq!(total, expected, "{layer:?} in {phase}");
         }
         for team in &teams {
@@ -226,20 +239,33 @@ async fn assert_counts_follow_rows(s: &SharedStore) {
                 .filter(|(t, p, ls)| *t == team.id && *p == Phase::Prototype && has(ls))
                 .count() as u64;
             assert_eq!(
-                s.list_workloads(&q).await.expect("list").total,
+                s.list_workloads(&q, &app::domain::policy::Reach::Organization)
+                    .await
+                    .expect("list")
+                    .total,
                 in_prototype
             );
             let q = WorkloadQuery { phase: None, ..q };
-            let total = s.list_workloads(&q).await.expect("list").total;
+            let total = s
+                .list_workloads(&q, &app::domain::policy::Reach::Organization)
+                .await
+                .expect("list")
+                .total;
             assert_eq!(total, expected, "{layer:?} in team {}", team.name);
         }
     }
-    let by_phase = s.count_by_phase().await.expect("by phase");
+    let by_phase = s
+        .count_by_phase(&app::domain::policy::Reach::Organization)
+        .await
+        .expect("by phase");
     for c in &by_phase {
         let expected = facts.iter().filter(|(_, p, _)| *p == c.phase).count() as u64;
         assert_eq!(c.count, expected, "{}", c.phase);
     }
-    let mut by_team = s.count_by_team_and_phase().await.expect("by team");
+    let mut by_team = s
+        .count_by_team_and_phase(&app::domain::policy::Reach::Organization)
+        .await
+        .expect("by team");
     by_team.sort();
     let mut expected = Vec::new();
     for team in &teams {
@@ -264,11 +290,14 @@ async fn the_list_filters_by_layer_gap_and_counts_by_team(t: &TestDb) {
     let gaps = |layer| {
         let s = s.clone();
         async move {
-            s.list_workloads(&WorkloadQuery {
-                gap_layer: Some(layer),
-                per_page: 100,
-                ..Default::default()
-            })
+            s.list_workloads(
+                &WorkloadQuery {
+                    gap_layer: Some(layer),
+                    per_page: 100,
+                    ..Default::default()
+                },
+                &app::domain::policy::Reach::Organization,
+            )
             .await
             .expect("list")
             .total
@@ -279,11 +308,14 @@ async fn the_list_filters_by_layer_gap_and_counts_by_team(t: &TestDb) {
     // …but four predictive, internal, tool-less prototypes have no application requirement yet.
     assert_eq!(gaps(Layer::Application).await, 26);
     let listed = s
-        .list_workloads(&WorkloadQuery {
-            gap_layer: Some(Layer::Application),
-            search: "meeting emotion".into(),
-            ..Default::default()
-        })
+        .list_workloads(
+            &WorkloadQuery {
+                gap_layer: Some(Layer::Application),
+                search: "meeting emotion".into(),
+                ..Default::default()
+            },
+            &app::domain::policy::Reach::Organization,
+        )
         .await
         .expect("list");
     assert_eq!(
@@ -293,19 +325,25 @@ async fn the_list_filters_by_layer_gap_and_counts_by_team(t: &TestDb) {
     assert_counts_follow_rows(&s).await;
     // A promotion rewrites the requirements, and the open layers with them.
     let prototype = s
-        .list_workloads(&WorkloadQuery {
-            phase: Some(Phase::Prototype),
-            ..Default::default()
-        })
+        .list_workloads(
+            &WorkloadQuery {
+                phase: Some(Phase::Prototype),
+                ..Default::default()
+            },
+            &app::domain::policy::Reach::Organization,
+        )
         .await
         .expect("list")
         .rows
         .remove(0);
-    s.change_phase(&prototype.id, 1, Phase::Production, &by("x"))
+    s.change_phase(&prototype.id, 1, Phase::Production, None, &by("x"))
         .await
         .expect("promote");
     assert_counts_follow_rows(&s).await;
-    let counts = s.count_by_team_and_phase().await.expect("counts");
+    let counts = s
+        .count_by_team_and_phase(&app::domain::policy::Reach::Organization)
+        .await
+        .expect("counts");
     assert_eq!(counts.iter().map(|(_, _, n)| n).sum::<u64>(), 30);
     assert!(counts
         .iter()
@@ -333,7 +371,7 @@ async fn the_list_filters_by_layer_gap_and_counts_by_team(t: &TestDb) {
     s.remove_demo(&by("x")).await.expect("remove");
     assert_counts_follow_rows(&s).await;
     let counted: u64 = s
-        .count_by_phase()
+        .count_by_phase(&app::domain::policy::Reach::Organization)
         .await
         .expect("counts")
         .iter()

@@ -66,6 +66,22 @@ pub async fn sign_in(
     .await
 }
 
+/// Makes each helper-made person's email unique within the test process.
+static PEOPLE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// A client signed in as a new person holding one grant of `role` (`person`).
+pub async fn as_role(s: &Running, role: Role) -> reqwest::Client {
+    let n = PEOPLE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let email = format!("{}-{n}@example.org", role.code().replace('_', "-"));
+    person(s, &email, role).await;
+    signed_in(s, &email).await
+}
+
+/// A client signed in as a security lead: the role that may read and change every workload.
+pub async fn lead(s: &Running) -> reqwest::Client {
+    as_role(s, Role::SecurityLead).await
+}
+
 /// A client signed in as `email`.
 pub async fn signed_in(s: &Running, email: &str) -> reqwest::Client {
     let c = client();
@@ -102,12 +118,11 @@ async fn signing_in_starts_a_new_session_and_signing_out_deletes_it(t: &TestDb) 
     let s = seeded(t).await;
     person(&s, "ada@example.org", Role::Contributor).await;
     let c = client();
-    // A refused attempt first: its flash session's id must not survive the sign-in.
+    // A refused attempt first: its flash session's id (which a planted cookie could have
+    // chosen) must not survive the sign-in. Its flash is not read, so the cookie stays set.
     let refused = sign_in(&c, &s.base, "ada@example.org", "not the password at all").await;
     let before = cookie_value(&set_cookie(&refused)).expect("a flash session");
-    assert!(body(&c, format!("{}/login", s.base))
-        .await
-        .contains(NOT_RIGHT));
+    assert_eq!(sessions(&t.db).await.0, 1);
 
     let res = sign_in(&c, &s.base, "ADA@example.org", PASSWORD).await;
     assert_eq!(location(&res), "/workloads", "next is honoured");
@@ -126,7 +141,23 @@ async fn signing_in_starts_a_new_session_and_signing_out_deletes_it(t: &TestDb) 
         Some("ada@example.org")
     );
     let (rows, _, _) = sessions(&t.db).await;
-    assert_eq!(rows, 1, "the flash-only session became the signed-in one");
+    assert_eq!(
+        rows, 1,
+        "the flash-only session became the signed-in one, under a new id"
+    );
+    let planted = client()
+        .get(format!("{}/", s.base))
+        .header("cookie", format!("strata={before}"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        !planted.contains("signed-in-name"),
+        "the id from before sign-in is nobody's"
+    );
 
     let out = post_form(&c, &s.base, "sign_out", "/", &[]).await;
     assert_eq!(location(&out), "/login");
@@ -154,13 +185,16 @@ async fn every_wrong_sign_in_gets_the_same_answer_and_keeps_no_password(t: &Test
         .set_disabled(&disabled, true, &by("admin"))
         .await
         .expect("disable");
-    // A demo person has no password until one is set.
     let cases = [
         ("ada@example.org", "the wrong password, long enough"),
         ("nobody@example.org", PASSWORD),
         ("old@example.org", PASSWORD),
         ("amira.haddad@example.test", "strata-demo-password-wrong"),
-        ("ben.okafor@example.test", PASSWORD),
+        // A demo person without the demo password has none until an admin sets one.
+        (
+            "chloe.martin@example.test",
+            strata_server::demo::DEMO_PASSWORD,
+        ),
     ];
     for (email, password) in cases {
         let c = client();
@@ -357,6 +391,12 @@ async fn a_temporary_password_must_be_replaced_before_anything_else(t: &TestDb) 
         .expect("get");
     assert_eq!(page.status().as_u16(), 303);
     assert_eq!(location(&page), "/account/password");
+    let plain = c
+        .get(format!("{}/workloads", s.base))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(plain.status().as_u16(), 409, "whatever the client accepts");
     let call = post_form(&c, &s.base, "list_workloads", "/", &[]).await;
     assert_eq!(call.status().as_u16(), 409);
     assert!(body(&c, format!("{}/account/password", s.base))
@@ -466,6 +506,7 @@ async fn cookies_are_secure_with_the_host_prefix_over_https(t: &TestDb) {
         .send()
         .await
         .expect("post");
+    assert_eq!(location(&res), "/", "signed in");
     let cookie = set_cookie(&res);
     assert!(cookie.starts_with("__Host-strata="), "{cookie}");
     assert!(

@@ -2,12 +2,13 @@
 //! plain axum route and a form posted without JavaScript with its status, through the real
 //! router. A store that fails on demand stands in for a database that refuses or breaks.
 
-use crate::http::{client, start_with_store};
+use crate::http::start_with_store;
+use crate::http_accounts::lead;
 use crate::on_both_backends;
 use crate::support::TestDb;
 use app::domain::catalog::Catalog;
 use app::domain::listing::WorkloadQuery;
-use app::domain::policy::Grant;
+use app::domain::policy::{Grant, Reach};
 use app::domain::workload::{Workload, WorkloadDraft};
 use app::domain::{CatalogVersionId, Phase, TeamId, UserId, WorkloadId};
 use app::dto::{PhaseCount, Team, User, WorkloadPage};
@@ -31,6 +32,9 @@ impl TeamStore for Failing {
     async fn list_teams(&self) -> StoreResult<Vec<Team>> {
         self.db.list_teams().await
     }
+    async fn teams_in(&self, reach: &Reach) -> StoreResult<Vec<Team>> {
+        self.db.teams_in(reach).await
+    }
     async fn get_team(&self, id: &TeamId) -> StoreResult<Option<Team>> {
         self.db.get_team(id).await
     }
@@ -43,6 +47,9 @@ impl UserStore for Failing {
     }
     async fn list_users(&self) -> StoreResult<Vec<User>> {
         self.db.list_users().await
+    }
+    async fn users_in(&self, reach: &Reach) -> StoreResult<Vec<User>> {
+        self.db.users_in(reach).await
     }
     async fn users_by_ids(&self, ids: &[UserId]) -> StoreResult<Vec<User>> {
         self.db.users_by_ids(ids).await
@@ -77,9 +84,10 @@ impl WorkloadStore for Failing {
         id: &WorkloadId,
         rev: i64,
         to: Phase,
+        note: Option<&str>,
         a: Actor<'_>,
     ) -> StoreResult<Workload> {
-        self.db.change_phase(id, rev, to, a).await
+        self.db.change_phase(id, rev, to, note, a).await
     }
     async fn get_workload(&self, _: &WorkloadId) -> StoreResult<Option<Workload>> {
         Err((self.error)())
@@ -102,16 +110,16 @@ impl WorkloadStore for Failing {
     ) -> StoreResult<Vec<Workload>> {
         self.db.workload_revisions(id, low, high).await
     }
-    async fn list_workloads(&self, _: &WorkloadQuery) -> StoreResult<WorkloadPage> {
+    async fn list_workloads(&self, _: &WorkloadQuery, _: &Reach) -> StoreResult<WorkloadPage> {
         Err((self.error)())
     }
-    async fn count_by_phase(&self) -> StoreResult<Vec<PhaseCount>> {
-        self.db.count_by_phase().await
+    async fn count_by_phase(&self, reach: &Reach) -> StoreResult<Vec<PhaseCount>> {
+        self.db.count_by_phase(reach).await
     }
     async fn workloads_owned_by(&self, user: &UserId) -> StoreResult<Vec<WorkloadId>> {
         self.db.workloads_owned_by(user).await
     }
-    async fn count_by_team_and_phase(&self) -> StoreResult<Vec<(String, Phase, u64)>> {
+    async fn count_by_team_and_phase(&self, _: &Reach) -> StoreResult<Vec<(String, Phase, u64)>> {
         Err((self.error)())
     }
 }
@@ -155,7 +163,7 @@ impl AccountStore for Failing {
         hash: &str,
         kind: PasswordKind,
         a: Actor<'_>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<i64> {
         self.db.set_password(user, hash, kind, a).await
     }
     async fn session_account(&self, user: &UserId) -> StoreResult<Option<SessionAccount>> {
@@ -224,7 +232,7 @@ async fn store_errors_answer_with_their_status_on_every_path(t: &TestDb) {
             error,
         });
         let s = start_with_store(t, store).await;
-        let c = client();
+        let c = lead(&s).await;
         let page = c
             .get(format!("{}/workloads", s.base))
             .header("accept", "text/html")
@@ -281,7 +289,7 @@ async fn store_errors_answer_with_their_status_on_every_path(t: &TestDb) {
 
 async fn unreadable_requests_are_bad_requests_on_every_path(t: &TestDb) {
     let s = crate::http::start(t).await;
-    let c = client();
+    let c = lead(&s).await;
     for body in [r#"{"id":7}"#, "{not json", r#"{"query":{"page":"x"}}"#] {
         let res = c
             .post(format!("{}/api/list_workloads", s.base))

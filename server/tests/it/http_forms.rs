@@ -2,7 +2,8 @@
 //! back with the typed values and a message per field (a session flash, never in the URL), and
 //! saves nothing; a valid one is saved and redirects to the workload.
 
-use crate::http::{body, client, first_workload_link, seeded};
+use crate::http::{body, first_workload_link, seeded};
+use crate::http_accounts::lead;
 use crate::on_both_backends;
 use crate::support::TestDb;
 use app::domain::listing::WorkloadQuery;
@@ -53,7 +54,10 @@ fn first_option(html: &str, select_name: &str) -> String {
 
 async fn total(s: &crate::http::Running) -> u64 {
     s.store
-        .list_workloads(&WorkloadQuery::default())
+        .list_workloads(
+            &WorkloadQuery::default(),
+            &app::domain::policy::Reach::Organization,
+        )
         .await
         .expect("list")
         .total
@@ -61,7 +65,7 @@ async fn total(s: &crate::http::Running) -> u64 {
 
 async fn a_refused_form_comes_back_with_what_was_typed(t: &TestDb) {
     let s = seeded(t).await;
-    let c = client();
+    let c = lead(&s).await;
     let res = post_form(
         &c,
         &s.base,
@@ -111,7 +115,7 @@ async fn a_refused_form_comes_back_with_what_was_typed(t: &TestDb) {
 
 async fn create_edit_and_promote_without_javascript(t: &TestDb) {
     let s = seeded(t).await;
-    let c = client();
+    let c = lead(&s).await;
     let form_page = body(&c, format!("{}/workloads/new", s.base)).await;
     let team = first_option(&form_page, "form[team_id]");
     let owner = first_option(&form_page, "form[primary_owner]");
@@ -205,7 +209,7 @@ async fn create_edit_and_promote_without_javascript(t: &TestDb) {
 
 async fn bad_ids_in_forms_are_answered_not_crashed(t: &TestDb) {
     let s = seeded(t).await;
-    let c = client();
+    let c = lead(&s).await;
     let res = post_form(
         &c,
         &s.base,
@@ -252,7 +256,7 @@ async fn bad_ids_in_forms_are_answered_not_crashed(t: &TestDb) {
 /// ids and parameters holding them name nothing (PostgreSQL cannot even compare such text).
 async fn control_characters_are_refused_not_failed(t: &TestDb) {
     let s = seeded(t).await;
-    let c = client();
+    let c = lead(&s).await;
     let list = body(&c, format!("{}/workloads", s.base)).await;
     let link = first_workload_link(&list);
     let new_page = body(&c, format!("{}/workloads/new", s.base)).await;
@@ -332,7 +336,7 @@ async fn control_characters_are_refused_not_failed(t: &TestDb) {
 /// fields it changed, also across the page boundary.
 async fn history_is_paginated(t: &TestDb) {
     let s = seeded(t).await;
-    let c = client();
+    let c = lead(&s).await;
     let list = body(&c, format!("{}/workloads", s.base)).await;
     let link = first_workload_link(&list);
     let id = app::domain::WorkloadId(link.trim_start_matches("/workloads/").to_string());

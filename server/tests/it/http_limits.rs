@@ -3,7 +3,8 @@
 //! at the statement limit (SQLite's progress handler, PostgreSQL's statement_timeout), and the
 //! server answers normally again as soon as it is.
 
-use crate::http::{client, start_with};
+use crate::http::start_with;
+use crate::http_accounts::lead;
 use crate::on_both_backends;
 use crate::support::TestDb;
 use app::ports::SharedStore;
@@ -70,7 +71,7 @@ async fn slow_work_holding_the_pool_does_not_take_pages_down(t: &TestDb) {
         ("STRATA_DB_POOL_SIZE", "2"),
     ];
     let s = start_with(t, db.clone(), store, &env).await;
-    let c = client();
+    let c = lead(&s).await;
     assert_eq!(
         c.get(format!("{}/", s.base))
             .send()

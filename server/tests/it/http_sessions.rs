@@ -34,24 +34,18 @@ pub async fn sessions(db: &Db) -> (i64, i64, i64) {
     }
 }
 
-/// A refused create form of over 90 KB when encoded (under the form limit), as an anonymous
-/// client without cookies posts it.
-fn large_refused_form() -> Vec<(&'static str, String)> {
+/// A refused sign-in of about 4 KB when encoded, as an anonymous client without cookies posts
+/// it: the only form a visitor who has not signed in can post, and refused before any
+/// password is checked.
+fn large_refused_sign_in() -> Vec<(&'static str, String)> {
     vec![
-        ("form[name]", "n".repeat(10_000)),
-        ("form[description]", "d".repeat(60_000)),
-        (
-            "form[other_owners]",
-            (0..400)
-                .map(|i| format!("person{i}@unknown.example"))
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
-        ("form[tags]", "t".repeat(10_000)),
-        ("form[team_id]", "x".repeat(5_000)),
+        ("email", "e".repeat(1_000)),
+        ("password", String::new()),
+        ("next", format!("/{}", "n".repeat(3_000))),
     ]
 }
 
+/// Posts the sign-in form with `fields`, without JavaScript; the status.
 async fn post_anonymous(
     c: &reqwest::Client,
     s: &Running,
@@ -59,13 +53,23 @@ async fn post_anonymous(
     forwarded_for: Option<&str>,
 ) -> u16 {
     let mut req = c
-        .post(format!("{}/api/create_workload", s.base))
+        .post(format!("{}/api/sign_in", s.base))
         .header("accept", "text/html")
         .form(fields);
     if let Some(f) = forwarded_for {
         req = req.header("x-forwarded-for", f);
     }
     req.send().await.expect("post").status().as_u16()
+}
+
+/// The attempt counts of one scope, one per window.
+async fn attempts(db: &Db, scope: &str) -> Vec<i64> {
+    let sql = "select attempts from attempt_counts where scope = $1";
+    match db {
+        Db::Sqlite(p) => sqlx::query_scalar(sql).bind(scope).fetch_all(p).await,
+        Db::Postgres(p) => sqlx::query_scalar(sql).bind(scope).fetch_all(p).await,
+    }
+    .expect("windows")
 }
 
 async fn a_thousand_anonymous_refused_forms_leave_the_session_table_small(t: &TestDb) {
@@ -75,24 +79,12 @@ async fn a_thousand_anonymous_refused_forms_leave_the_session_table_small(t: &Te
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    let form = large_refused_form();
-    let encoded = c
-        .post(&s.base)
-        .form(&form)
-        .build()
-        .expect("request")
-        .body()
-        .and_then(|b| b.as_bytes())
-        .map_or(0, <[u8]>::len);
-    assert!(
-        (90_000..FORM_BODY_LIMIT).contains(&encoded),
-        "large, yet under the form limit: {encoded} bytes"
-    );
+    let form = large_refused_sign_in();
     let (before, _, _) = sessions(&t.db).await;
     let (mut kept, mut refused, mut told) = (0, 0, String::new());
     for _ in 0..1_000 {
         let res = c
-            .post(format!("{}/api/create_workload", s.base))
+            .post(format!("{}/api/sign_in", s.base))
             .header("accept", "text/html")
             .form(&form)
             .send()
@@ -110,34 +102,27 @@ async fn a_thousand_anonymous_refused_forms_leave_the_session_table_small(t: &Te
         }
     }
     let (rows, bytes, _) = sessions(&t.db).await;
-    let limit = app::service::attempts::NEW_FLASH_SESSIONS.most as i64;
-    // However many minutes the run took, each let at most `limit` sessions through.
-    let per_window: Vec<i64> = match &t.db {
-        Db::Sqlite(p) => sqlx::query_scalar("select attempts from attempt_counts")
-            .fetch_all(p)
-            .await
-            .expect("windows"),
-        Db::Postgres(p) => sqlx::query_scalar("select attempts from attempt_counts")
-            .fetch_all(p)
-            .await
-            .expect("windows"),
-    };
+    // Two limits stand in front: sign-in attempts per address, then new flash sessions per
+    // address; whatever minutes the run took, each window let at most its limit through.
+    let sign_ins = attempts(&t.db, app::service::attempts::SIGN_IN_PER_ADDRESS.scope).await;
     assert_eq!(kept + refused, 1_000);
+    assert_eq!(sign_ins.iter().sum::<i64>(), 1_000, "every attempt counted");
+    let passed: i64 = sign_ins
+        .iter()
+        .map(|a| (*a).min(app::service::attempts::SIGN_IN_PER_ADDRESS.most as i64))
+        .sum();
+    let flash = attempts(&t.db, app::service::attempts::NEW_FLASH_SESSIONS.scope).await;
     assert_eq!(
-        per_window.iter().sum::<i64>(),
-        1_000,
-        "every attempt counted"
+        flash.iter().sum::<i64>(),
+        passed,
+        "each refusal that passed wanted a session"
     );
-    let allowed: i64 = per_window.iter().map(|a| (*a).min(limit)).sum();
-    assert_eq!(
-        kept,
-        allowed,
-        "{kept} kept over {} minute(s)",
-        per_window.len()
-    );
+    let limit = app::service::attempts::NEW_FLASH_SESSIONS.most as i64;
+    let allowed: i64 = flash.iter().map(|a| (*a).min(limit)).sum();
+    assert_eq!(kept, allowed, "{kept} kept over {} minute(s)", flash.len());
     assert_eq!(rows - before, kept, "one row per kept flash");
     assert!(
-        bytes < kept * 16 * 1024,
+        bytes < kept * 4 * 1024,
         "{rows} rows hold {bytes} bytes: each flash is clipped"
     );
     // The refusal says what happened and what to do.
@@ -149,10 +134,13 @@ async fn a_thousand_anonymous_refused_forms_leave_the_session_table_small(t: &Te
 
 async fn a_flash_only_session_is_short_lived_and_goes_when_read(t: &TestDb) {
     let s = seeded(t).await;
-    let c = client();
+    let c = crate::http::client();
+    let refused = [
+        ("email", "ada@example.org".to_string()),
+        ("password", String::new()),
+    ];
     let (before, _, _) = sessions(&t.db).await;
-    let status = post_anonymous(&c, &s, &[("form[name]", String::new())], None).await;
-    assert_eq!(status, 302);
+    assert_eq!(post_anonymous(&c, &s, &refused, None).await, 302);
     let (rows, _, expires_in) = sessions(&t.db).await;
     assert_eq!(rows, before + 1);
     assert!(
@@ -160,44 +148,66 @@ async fn a_flash_only_session_is_short_lived_and_goes_when_read(t: &TestDb) {
         "minutes, not hours: {expires_in} s"
     );
     // A second refusal before reading reuses the session.
-    let status = post_anonymous(&c, &s, &[("form[name]", String::new())], None).await;
-    assert_eq!(status, 302);
+    assert_eq!(post_anonymous(&c, &s, &refused, None).await, 302);
     let (rows, _, expires_in) = sessions(&t.db).await;
     assert_eq!(rows, before + 1, "the same session");
     assert!(expires_in <= 11 * 60, "still short-lived: {expires_in} s");
-    let page = body(&c, format!("{}/workloads/new", s.base)).await;
-    assert!(page.contains("Enter a name."), "the flash is shown");
+    let page = body(&c, format!("{}/login", s.base)).await;
+    assert!(page.contains("Enter your password."), "the flash is shown");
     let (rows, _, _) = sessions(&t.db).await;
     assert_eq!(rows, before, "read, the flash-only session is deleted");
-    let page = body(&c, format!("{}/workloads/new", s.base)).await;
-    assert!(!page.contains("Enter a name."), "and shown once");
-    // Flashes for two pages: reading one keeps the other, still short-lived.
+    let page = body(&c, format!("{}/login", s.base)).await;
+    assert!(!page.contains("Enter your password."), "and shown once");
+}
+
+/// A signed-in person's refused forms wait in their own session, a flash per page, and
+/// reading them leaves the session (and the person signed in).
+async fn a_signed_in_persons_flashes_wait_per_page_in_their_session(t: &TestDb) {
+    let s = seeded(t).await;
+    let c = crate::http_accounts::lead(&s).await;
+    let (before, _, _) = sessions(&t.db).await;
     let list = body(&c, format!("{}/workloads", s.base)).await;
     let link = crate::http::first_workload_link(&list);
     let id = link.trim_start_matches("/workloads/");
-    let status = post_anonymous(&c, &s, &[("form[name]", String::new())], None).await;
-    assert_eq!(status, 302);
-    let res = c
-        .post(format!("{}/api/update_workload", s.base))
-        .header("accept", "text/html")
-        .form(&[("id", id), ("form[name]", ""), ("form[revision]", "1")])
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(res.status().as_u16(), 302);
+    for (endpoint, fields) in [
+        ("create_workload", vec![("form[name]", "")]),
+        (
+            "update_workload",
+            vec![("id", id), ("form[name]", ""), ("form[revision]", "1")],
+        ),
+    ] {
+        let res = c
+            .post(format!("{}/api/{endpoint}", s.base))
+            .header("accept", "text/html")
+            .form(&fields)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(res.status().as_u16(), 302, "{endpoint}");
+    }
+    assert_eq!(
+        sessions(&t.db).await.0,
+        before,
+        "no new session: the person's own"
+    );
     let page = body(&c, format!("{}/workloads/new", s.base)).await;
     assert!(page.contains("Enter a name."));
-    let (rows, _, expires_in) = sessions(&t.db).await;
-    assert_eq!(rows, before + 1, "the edit page's flash is still waiting");
-    assert!(expires_in <= 11 * 60, "still short-lived: {expires_in} s");
     let page = body(&c, format!("{}{link}/edit", s.base)).await;
     assert!(page.contains("Enter a name."), "the edit page's flash");
-    let (rows, _, _) = sessions(&t.db).await;
-    assert_eq!(rows, before, "the last flash read, the session goes");
+    assert!(!body(&c, format!("{}/workloads/new", s.base))
+        .await
+        .contains("Enter a name."));
+    assert_eq!(sessions(&t.db).await.0, before, "the session stays");
+    assert!(body(&c, format!("{}/", s.base))
+        .await
+        .contains("signed-in-name"));
 }
 
 async fn forwarded_for_counts_only_from_trusted_proxies(t: &TestDb) {
-    let form = [("form[name]", String::new())];
+    let form = [
+        ("email", "ada@example.org".to_string()),
+        ("password", String::new()),
+    ];
     let c = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -322,6 +332,7 @@ async fn server_function_bodies_have_a_small_limit(t: &TestDb) {
 on_both_backends!(
     a_thousand_anonymous_refused_forms_leave_the_session_table_small,
     a_flash_only_session_is_short_lived_and_goes_when_read,
+    a_signed_in_persons_flashes_wait_per_page_in_their_session,
     forwarded_for_counts_only_from_trusted_proxies,
     server_function_bodies_have_a_small_limit,
 );

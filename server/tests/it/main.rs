@@ -10,6 +10,7 @@ mod http_accounts;
 mod http_errors;
 mod http_forms;
 mod http_limits;
+mod http_scope;
 mod http_sessions;
 mod migrations;
 mod store_contract;

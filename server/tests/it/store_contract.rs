@@ -155,7 +155,7 @@ async fn a_workload_round_trips_and_keeps_its_history(t: &TestDb) {
         .expect("edit");
     assert_eq!((w2.revision, w2.change), (2, ChangeKind::Edited));
     let w3 = s
-        .change_phase(&id, 2, Phase::Production, &by("promoter"))
+        .change_phase(&id, 2, Phase::Production, None, &by("promoter"))
         .await
         .expect("promote");
     assert_eq!(
@@ -164,7 +164,7 @@ async fn a_workload_round_trips_and_keeps_its_history(t: &TestDb) {
     );
     assert_eq!(w3.draft, edited, "a phase change keeps the content");
     let w4 = s
-        .change_phase(&id, 3, Phase::Prototype, &by("lead"))
+        .change_phase(&id, 3, Phase::Prototype, None, &by("lead"))
         .await
         .expect("demote");
     assert_eq!(w4.change, ChangeKind::Demoted);
@@ -262,7 +262,9 @@ async fn a_stale_revision_is_refused_and_changes_nothing(t: &TestDb) {
         matches!(late, Err(StoreError::StaleRevision { current: 2 })),
         "{late:?}"
     );
-    let late_phase = s.change_phase(&id, 1, Phase::Production, &by("x")).await;
+    let late_phase = s
+        .change_phase(&id, 1, Phase::Production, None, &by("x"))
+        .await;
     assert!(matches!(late_phase, Err(StoreError::StaleRevision { .. })));
     let w = s.get_workload(&id).await.expect("get").expect("exists");
     assert_eq!(
@@ -341,10 +343,13 @@ async fn names_are_unique_per_team_among_current_versions(t: &TestDb) {
         "{clash:?}"
     );
     let found = s
-        .list_workloads(&WorkloadQuery {
-            search: "ÉCLA".into(),
-            ..Default::default()
-        })
+        .list_workloads(
+            &WorkloadQuery {
+                search: "ÉCLA".into(),
+                ..Default::default()
+            },
+            &app::domain::policy::Reach::Organization,
+        )
         .await
         .expect("search");
     assert_eq!(
@@ -478,7 +483,7 @@ async fn the_list_searches_filters_sorts_and_pages(t: &TestDb) {
             .await
             .expect("create");
         if i >= 3 {
-            s.change_phase(&id, 1, Phase::Scale, &by("x"))
+            s.change_phase(&id, 1, Phase::Scale, None, &by("x"))
                 .await
                 .expect("phase");
         }
@@ -489,7 +494,10 @@ async fn the_list_searches_filters_sorts_and_pages(t: &TestDb) {
         q
     };
     let names = |p: app::dto::WorkloadPage| p.rows.into_iter().map(|r| r.name).collect::<Vec<_>>();
-    let all = s.list_workloads(&q(&|_| {})).await.expect("list");
+    let all = s
+        .list_workloads(&q(&|_| {}), &app::domain::policy::Reach::Organization)
+        .await
+        .expect("list");
     assert_eq!(all.total, 5);
     assert_eq!(
         names(all),
@@ -502,12 +510,18 @@ async fn the_list_searches_filters_sorts_and_pages(t: &TestDb) {
         ]
     );
     let fraud = s
-        .list_workloads(&q(&|q| q.search = "FRAUD".into()))
+        .list_workloads(
+            &q(&|q| q.search = "FRAUD".into()),
+            &app::domain::policy::Reach::Organization,
+        )
         .await
         .expect("search");
     assert_eq!(fraud.total, 2);
     let literal = s
-        .list_workloads(&q(&|q| q.search = "50%".into()))
+        .list_workloads(
+            &q(&|q| q.search = "50%".into()),
+            &app::domain::policy::Reach::Organization,
+        )
         .await
         .expect("search %");
     assert_eq!(
@@ -516,7 +530,10 @@ async fn the_list_searches_filters_sorts_and_pages(t: &TestDb) {
         "% is not a wildcard"
     );
     let underscore = s
-        .list_workloads(&q(&|q| q.search = "d_5".into()))
+        .list_workloads(
+            &q(&|q| q.search = "d_5".into()),
+            &app::domain::policy::Reach::Organization,
+        )
         .await
         .expect("search _");
     assert_eq!(
@@ -525,20 +542,29 @@ async fn the_list_searches_filters_sorts_and_pages(t: &TestDb) {
         "_ is not a wildcard"
     );
     let team2 = s
-        .list_workloads(&q(&|q| q.team = Some(t2.0.clone())))
+        .list_workloads(
+            &q(&|q| q.team = Some(t2.0.clone())),
+            &app::domain::policy::Reach::Organization,
+        )
         .await
         .expect("team");
     assert_eq!(names(team2), vec!["Chat bot", "Zeta"]);
     let scale = s
-        .list_workloads(&q(&|q| q.phase = Some(Phase::Scale)))
+        .list_workloads(
+            &q(&|q| q.phase = Some(Phase::Scale)),
+            &app::domain::policy::Reach::Organization,
+        )
         .await
         .expect("phase");
     assert_eq!(names(scale), vec!["alpha scorer", "Zeta"]);
     let by_phase_desc = s
-        .list_workloads(&q(&|q| {
-            q.sort = SortKey::Phase;
-            q.descending = true;
-        }))
+        .list_workloads(
+            &q(&|q| {
+                q.sort = SortKey::Phase;
+                q.descending = true;
+            }),
+            &app::domain::policy::Reach::Organization,
+        )
         .await
         .expect("sort");
     assert_eq!(
@@ -546,18 +572,24 @@ async fn the_list_searches_filters_sorts_and_pages(t: &TestDb) {
         ["alpha scorer".to_string(), "Zeta".to_string()]
     );
     let by_team = s
-        .list_workloads(&q(&|q| {
-            q.sort = SortKey::Team;
-            q.descending = true;
-        }))
+        .list_workloads(
+            &q(&|q| {
+                q.sort = SortKey::Team;
+                q.descending = true;
+            }),
+            &app::domain::policy::Reach::Organization,
+        )
         .await
         .expect("sort");
     assert_eq!(by_team.rows[0].team_name, "Beta");
     let page2 = s
-        .list_workloads(&q(&|q| {
-            q.per_page = 2;
-            q.page = 2;
-        }))
+        .list_workloads(
+            &q(&|q| {
+                q.per_page = 2;
+                q.page = 2;
+            }),
+            &app::domain::policy::Reach::Organization,
+        )
         .await
         .expect("page");
     assert_eq!(
@@ -568,14 +600,20 @@ async fn the_list_searches_filters_sorts_and_pages(t: &TestDb) {
         )
     );
     let beyond = s
-        .list_workloads(&q(&|q| {
-            q.per_page = 2;
-            q.page = 40;
-        }))
+        .list_workloads(
+            &q(&|q| {
+                q.per_page = 2;
+                q.page = 40;
+            }),
+            &app::domain::policy::Reach::Organization,
+        )
         .await
         .expect("beyond");
     assert!(beyond.rows.is_empty() && beyond.total == 5);
-    let counts = s.count_by_phase().await.expect("counts");
+    let counts = s
+        .count_by_phase(&app::domain::policy::Reach::Organization)
+        .await
+        .expect("counts");
     let count = |p: Phase| counts.iter().find(|c| c.phase == p).map(|c| c.count);
     assert_eq!(
         (
@@ -594,14 +632,20 @@ async fn demo_rows_are_seeded_once_and_removed(t: &TestDb) {
     assert_eq!((seeded.teams, seeded.users, seeded.workloads), (5, 15, 30));
     assert!(!s.is_empty().await.expect("not empty"));
     let all = s
-        .list_workloads(&WorkloadQuery {
-            per_page: 100,
-            ..Default::default()
-        })
+        .list_workloads(
+            &WorkloadQuery {
+                per_page: 100,
+                ..Default::default()
+            },
+            &app::domain::policy::Reach::Organization,
+        )
         .await
         .expect("list");
     assert_eq!(all.total, 30);
-    let counts = s.count_by_phase().await.expect("counts");
+    let counts = s
+        .count_by_phase(&app::domain::policy::Reach::Organization)
+        .await
+        .expect("counts");
     assert_eq!(
         counts.iter().map(|c| c.count).collect::<Vec<_>>(),
         vec![12, 12, 6]
@@ -620,7 +664,10 @@ async fn demo_rows_are_seeded_once_and_removed(t: &TestDb) {
         .expect("own");
     assert_eq!(s.remove_demo(&by("x")).await.expect("remove"), 30);
     let left = s
-        .list_workloads(&WorkloadQuery::default())
+        .list_workloads(
+            &WorkloadQuery::default(),
+            &app::domain::policy::Reach::Organization,
+        )
         .await
         .expect("list");
     assert_eq!(

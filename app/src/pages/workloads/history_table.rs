@@ -33,7 +33,10 @@ pub fn HistoryTable(history: HistoryPage, workload_id: String) -> impl IntoView 
                 {history.entries.into_iter().map(|e| view! {
                     <tr>
                         <td>{e.revision}</td>
-                        <td>{e.summary}</td>
+                        <td>
+                            {e.summary}
+                            {e.note.map(|n| view! { <br/><span class="change-note">{format!("Reason: {n}")}</span> })}
+                        </td>
                         <td>{e.changed_by}</td>
                         <td>{second(e.valid_from)}</td>
                         <td>{e.valid_to.map(second).unwrap_or_else(|| "current".into())}</td>

@@ -63,7 +63,9 @@ fn WorkloadDetails(view: WorkloadView) -> impl IntoView {
         <Title text=d.name.clone()/>
         <div class="page-head">
             <h1 data-testid="workload-name">{d.name.clone()}</h1>
-            <a class="button" href=format!("/workloads/{}/edit", w.id)>"Edit"</a>
+            {view.actions.edit.then(|| view! {
+                <a class="button" href=format!("/workloads/{}/edit", w.id)>"Edit"</a>
+            })}
         </div>
         <p class="lead" data-testid="workload-description">{d.description.clone()}</p>
         <dl class="facts">
@@ -85,7 +87,8 @@ fn WorkloadDetails(view: WorkloadView) -> impl IntoView {
                 <p>"Flagged: classified as a prohibited practice under the EU AI Act. It cannot be promoted until its class changes."</p>
             </div>
         })}
-        <PhaseActions id=w.id.0.clone() revision=w.revision phase=w.phase/>
+        <PhaseActions id=w.id.0.clone() revision=w.revision phase=w.phase
+            promote=view.actions.promote demote=view.actions.demote/>
         <ReadinessPanel readiness=view.readiness/>
         <h2>"Required controls"</h2>
         <Chart chart=view.layer_chart testid="layer-chart"/>
