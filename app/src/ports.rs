@@ -2,6 +2,7 @@
 //! `Arc<dyn Store>`. The server crate implements them for SQLite and PostgreSQL. Store methods
 //! speak domain types (ids, instants, enums); formatting for people happens in pages.
 
+use crate::domain::audit::Details;
 use crate::domain::catalog::Catalog;
 use crate::domain::listing::WorkloadQuery;
 use crate::domain::policy::{Grant, Reach};
@@ -308,9 +309,49 @@ pub trait AttemptStore: Send + Sync {
     async fn attempts(&self, scope: &str, client: &str, window_start: i64) -> StoreResult<u64>;
 }
 
+/// One recorded audit event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    /// The signed-in person who acted, if a person did.
+    pub actor_id: Option<UserId>,
+    /// Whoever acted, as people read it.
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub team_id: Option<TeamId>,
+    /// A JSON object (`domain::audit::Details`).
+    pub details: String,
+}
+
+/// The audit record. Changes append their event in their own transaction; this records the
+/// events that go with no other write.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Records an event of its own (a sign-in, a failed sign-in, a sign-out).
+    async fn record_event(
+        &self,
+        actor_id: Option<&UserId>,
+        actor: &str,
+        action: &str,
+        entity: &str,
+        details: &Details,
+    ) -> StoreResult<()>;
+    /// The newest `limit` events, newest first.
+    async fn recent_events(&self, limit: u32) -> StoreResult<Vec<AuditEvent>>;
+}
+
 /// Everything the application needs from storage.
 pub trait Store:
-    TeamStore + UserStore + AccountStore + WorkloadStore + CatalogStore + DemoStore + AttemptStore
+    TeamStore
+    + UserStore
+    + AccountStore
+    + WorkloadStore
+    + CatalogStore
+    + DemoStore
+    + AttemptStore
+    + AuditStore
 {
 }
 
@@ -321,7 +362,8 @@ impl<
             + WorkloadStore
             + CatalogStore
             + DemoStore
-            + AttemptStore,
+            + AttemptStore
+            + AuditStore,
     > Store for T
 {
 }

@@ -88,7 +88,10 @@ test("a contributor cannot see or reach another team's workload", async ({ page 
   expect(edit?.status()).toBe(404);
   // Their own team's workloads are there, without a promote button (all controls are open).
   await page.goto('/workloads');
-  await expect(page.getByRole('link', { name: 'Support chatbot' })).toBeVisible();
+  await page.getByRole('link', { name: 'Support chatbot' }).click();
+  await expect(page.getByTestId('workload-name')).toHaveText('Support chatbot');
+  await expect(page.getByTestId('promotion-needs-lead')).toContainText('only a security lead');
+  await expect(page.getByTestId('promote')).toHaveCount(0);
 });
 
 test('a wrong password is refused, the email kept and the password not', async ({ page }) => {

@@ -22,13 +22,14 @@ use app::api::accounts::{LOGIN_PAGE, PASSWORD_PAGE};
 
 /// What a person with a temporary password may still reach: choosing a new one, signing out,
 /// and what those pages need.
-const WHILE_PASSWORD_MUST_CHANGE: [&str; 6] = [
+const WHILE_PASSWORD_MUST_CHANGE: [&str; 7] = [
     PASSWORD_PAGE,
     "/api/change_password",
     "/api/sign_out",
     "/api/take_flash",
     "/api/me",
     "/login",
+    "/api/sign_in",
 ];
 
 /// The caller of an axum route, as `attach` decided it.

@@ -35,6 +35,18 @@ fn routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// The server's own routes besides pages, server functions and static files (the
+/// authorization matrix reads this list; `app::api::guards` says what each one asks).
+pub const HEALTH: &str = "/health";
+pub const PHASE_TEAM_CHART: &str = "/charts/workloads-by-phase-and-team.svg";
+pub const LAYER_CHART: &str = "/charts/workloads/{id}/required-by-layer.svg";
+pub const ROUTES: [&str; 3] = [HEALTH, PHASE_TEAM_CHART, LAYER_CHART];
+
+/// The paths of the page routes, as Leptos lists them (`/workloads/:id`).
+pub fn page_paths() -> Vec<String> {
+    routes().iter().map(|r| r.path().to_string()).collect()
+}
+
 /// Builds the application router.
 pub fn build(state: AppState) -> Router {
     let context = {
@@ -47,15 +59,9 @@ pub fn build(state: AppState) -> Router {
             &state.config.site_root,
             &state.asset_version,
         ))
-        .route("/health", get(health))
-        .route(
-            "/charts/workloads-by-phase-and-team.svg",
-            get(crate::charts::phase_and_team),
-        )
-        .route(
-            "/charts/workloads/{id}/required-by-layer.svg",
-            get(crate::charts::required_by_layer),
-        )
+        .route(HEALTH, get(health))
+        .route(PHASE_TEAM_CHART, get(crate::charts::phase_and_team))
+        .route(LAYER_CHART, get(crate::charts::required_by_layer))
         .leptos_routes_with_context(&state, routes(), context.clone(), {
             let options = options.clone();
             move || shell(options.clone())

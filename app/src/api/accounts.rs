@@ -86,6 +86,16 @@ pub async fn sign_out() -> Result<(), AppError> {
     call(|c| async move {
         if let Some(p) = c.principal.person() {
             tracing::info!(user.id = %p.id, "signed out");
+            let details = crate::domain::audit::Details::new();
+            c.store
+                .record_event(
+                    Some(&p.id),
+                    &p.name,
+                    "session.sign_out",
+                    p.id.as_str(),
+                    &details,
+                )
+                .await?;
         }
         session().await?.flush().await?;
         leptos_axum::redirect(LOGIN_PAGE);

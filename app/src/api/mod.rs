@@ -6,6 +6,7 @@ pub mod catalog;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod flash;
+pub mod guards;
 pub mod phase;
 pub mod workload_edit;
 pub mod workloads;

@@ -4,6 +4,7 @@
 pub mod applicability;
 pub mod attribute_fields;
 pub mod attributes;
+pub mod audit;
 pub mod catalog;
 pub mod codes;
 pub mod condition;

@@ -1,7 +1,8 @@
 //! The use cases, one file per area: each is a function of (store, caller, typed input) →
-//! `Result<outcome, AppError>` that loads what it needs, validates, (next: authorizes and
-//! audits) and calls the store. Server functions, the standalone SVG routes and the future
-//! `/api/v1` handlers all call these, so no lookup, rule or error mapping is written twice.
+//! `Result<outcome, AppError>` that authorizes (`authorize::require`), loads what it needs,
+//! validates and calls the store, whose writes record their audit event. Server functions,
+//! the standalone SVG routes and the future `/api/v1` handlers all call these, so no lookup,
+//! rule or error mapping is written twice.
 
 pub mod accounts;
 pub mod attempts;

@@ -5,7 +5,8 @@
 //! demotes. `actions` says the same to the page, so it offers no button that would be refused.
 
 use super::authorize::require_on;
-use super::workloads::load;
+use super::requirements::{for_workload, open_for_promotion};
+use super::workloads::load_for;
 use super::{Outcome, Refusal};
 use crate::domain::applicability::promotion_blocker;
 use crate::domain::phase::{PhaseDirection, REASON_MAX};
@@ -21,11 +22,31 @@ fn may(caller: &Principal, action: Action, workload: &Workload) -> bool {
     require_on(caller, action, &workload.draft.team_id, "").is_ok()
 }
 
+/// The answer to a phase change made on a version that is no longer the current one.
+const STALE: &str = "The workload changed since this page was opened; nothing was changed. \
+                     Check its phase below and try again.";
+
+/// Whether `caller` owns `workload` (primary or other owner): a reviewer never approves their
+/// own (design §1).
+fn owns(caller: &Principal, workload: &Workload) -> bool {
+    caller.person().is_some_and(|p| {
+        workload.draft.primary_owner == p.id || workload.draft.other_owners.contains(&p.id)
+    })
+}
+
+/// Why a security lead may not promote their own workload with `open` requirements.
+fn own(open: usize) -> String {
+    format!(
+        "{open} controls would be open, and you own this workload: another security lead \
+         must approve promoting it."
+    )
+}
+
 /// Why a person who does not review may not promote with `open` requirements.
 fn blocked(open: usize) -> String {
     format!(
-        "{open} required controls are open. Until they are attested, only a security lead \
-         can promote this workload, giving the reason."
+        "{open} controls would be open after promoting. Until they are attested, only a \
+         security lead can promote this workload, giving the reason."
     )
 }
 
@@ -36,6 +57,7 @@ pub fn actions(caller: &Principal, workload: &Workload, open: usize) -> Workload
     let promote = match (change, workload.phase.next(), open) {
         (false, _, _) | (_, None, _) => Promote::No,
         (true, Some(_), 0) => Promote::Directly,
+        (true, Some(_), open) if review && owns(caller, workload) => Promote::Blocked(own(open)),
         (true, Some(_), open) if review => Promote::WithReason { open },
         (true, Some(_), open) => Promote::Blocked(blocked(open)),
     };
@@ -57,40 +79,42 @@ pub async fn change_phase(
     direction: PhaseDirection,
     reason: &str,
 ) -> Result<Outcome<()>, AppError> {
-    let current = load(store, caller, id).await?;
-    let team = &current.draft.team_id;
+    let action = match direction {
+        PhaseDirection::Promote => Action::ChangeWorkloads,
+        PhaseDirection::Demote => Action::Review,
+    };
+    let current = load_for(store, caller, id, action).await?;
+    // Authorized on this version: a write on top of another one is refused as stale.
+    if current.revision != revision {
+        return Ok(Outcome::Refused(Refusal::message(STALE)));
+    }
     let mut note = None;
-    match direction {
-        PhaseDirection::Promote => {
-            require_on(caller, Action::ChangeWorkloads, team, "This workload")?;
-            if let Some(blocked) = promotion_blocker(&current.draft.attributes) {
-                return Ok(Outcome::Refused(Refusal::message(blocked)));
-            }
-            let open = store
-                .requirements(id)
-                .await?
-                .iter()
-                .filter(|r| r.required)
-                .count();
-            if open > 0 {
-                if !may(caller, Action::Review, &current) {
-                    return Ok(Outcome::Refused(Refusal::message(blocked(open))));
-                }
-                let reason = reason.trim();
-                if reason.is_empty() {
-                    return Ok(Outcome::Refused(Refusal::message(format!(
-                        "Give the reason for promoting with {open} required controls open."
-                    ))));
-                }
-                if reason.chars().count() > REASON_MAX || !is_single_line(reason) {
-                    return Ok(Outcome::Refused(Refusal::message(format!(
-                        "The reason must be one line of at most {REASON_MAX} characters."
-                    ))));
-                }
-                note = Some(reason.to_string());
-            }
+    if direction == PhaseDirection::Promote {
+        if let Some(blocked) = promotion_blocker(&current.draft.attributes) {
+            return Ok(Outcome::Refused(Refusal::message(blocked)));
         }
-        PhaseDirection::Demote => require_on(caller, Action::Review, team, "This workload")?,
+        let (requirements, readiness) = for_workload(store, &current).await?;
+        let open = open_for_promotion(&requirements, readiness.as_ref());
+        if open > 0 {
+            if !may(caller, Action::Review, &current) {
+                return Ok(Outcome::Refused(Refusal::message(blocked(open))));
+            }
+            if owns(caller, &current) {
+                return Ok(Outcome::Refused(Refusal::message(own(open))));
+            }
+            let reason = reason.trim();
+            if reason.is_empty() {
+                return Ok(Outcome::Refused(Refusal::message(format!(
+                    "Give the reason for promoting with {open} controls open."
+                ))));
+            }
+            if reason.chars().count() > REASON_MAX || !is_single_line(reason) {
+                return Ok(Outcome::Refused(Refusal::message(format!(
+                    "The reason must be one line of at most {REASON_MAX} characters."
+                ))));
+            }
+            note = Some(reason.to_string());
+        }
     }
     let target = match direction {
         PhaseDirection::Promote => current.phase.next(),
@@ -108,10 +132,7 @@ pub async fn change_phase(
         .await
     {
         Ok(_) => Ok(Outcome::Done(())),
-        Err(StoreError::StaleRevision { .. }) => Ok(Outcome::Refused(Refusal::message(
-            "The workload changed since this page was opened; nothing was changed. \
-             Check its phase below and try again.",
-        ))),
+        Err(StoreError::StaleRevision { .. }) => Ok(Outcome::Refused(Refusal::message(STALE))),
         Err(e) => Err(e.into()),
     }
 }

@@ -52,3 +52,13 @@ pub async fn for_workload(
         });
     Ok((requirements, readiness))
 }
+
+/// What promoting would leave open: every control required now and every one the next phase
+/// adds (until attestations exist, none of them is satisfied; design §3.4).
+pub fn open_for_promotion(
+    requirements: &[RequirementView],
+    readiness: Option<&ReadinessView>,
+) -> usize {
+    let now = requirements.iter().filter(|r| r.required).count();
+    now + readiness.map_or(0, |r| r.added.len())
+}

@@ -7,6 +7,7 @@
 
 use super::attempts::{attempt, window_start, Limit, SIGN_IN_PER_ADDRESS};
 use super::{Outcome, Refusal};
+use crate::domain::audit::Details;
 use crate::domain::UserId;
 use crate::error::{log_internal, AppError};
 use crate::ports::{PasswordHasher, Store};
@@ -92,6 +93,28 @@ impl AccountThrottle {
     }
 }
 
+/// The audit action of a sign-in.
+pub const SIGNED_IN: &str = "session.sign_in";
+/// The audit action of a refused sign-in.
+pub const SIGN_IN_FAILED: &str = "session.sign_in_failed";
+
+/// Records a refused sign-in: the account when the email names one, why, never what was typed.
+async fn failed(store: &dyn Store, account: Option<&UserId>, reason: &str) -> Result<(), AppError> {
+    let entity = account.map_or("unknown account", UserId::as_str);
+    let details = Details::new().with("reason", reason);
+    let visitor = crate::domain::Principal::AnonymousWeb;
+    store
+        .record_event(
+            None,
+            visitor.actor_label(),
+            SIGN_IN_FAILED,
+            entity,
+            &details,
+        )
+        .await?;
+    Ok(())
+}
+
 /// Checks `email` and `password` from `client`. `demo_passwords`: whether the documented demo
 /// password is accepted (only while the server listens on loopback).
 pub async fn sign_in(
@@ -132,6 +155,12 @@ pub async fn sign_in(
     match account {
         Some(a) if matches && !a.disabled && (demo_passwords || !a.demo_password) => {
             tracing::info!(user.id = %a.user_id, "signed in");
+            // The email matched the account's, so it is the account's, not just typed text.
+            let email = email.trim().to_lowercase();
+            let entity = a.user_id.as_str();
+            store
+                .record_event(Some(&a.user_id), &email, SIGNED_IN, entity, &Details::new())
+                .await?;
             Ok(Outcome::Done(SignedIn {
                 user: a.user_id,
                 epoch: a.session_epoch,
@@ -141,6 +170,7 @@ pub async fn sign_in(
         Some(a) if matches && !a.disabled => {
             // The documented demo password was right, on a server others can reach.
             tracing::info!(user.id = %a.user_id, "demo password refused off loopback");
+            failed(store, Some(&a.user_id), "demo password off loopback").await?;
             Ok(Outcome::Refused(Refusal::message(
                 "Demo passwords work only while Strata listens on loopback (127.0.0.1). \
                  Ask an administrator to set a password for this account.",
@@ -150,6 +180,13 @@ pub async fn sign_in(
             throttle.failed(store).await?;
             let failures = throttle.failures;
             // The account's id when the email names one; never the typed text.
+            let reason = match &other {
+                Some(a) if a.disabled => "disabled account",
+                Some(a) if a.password_hash.is_none() => "no password",
+                Some(_) => "wrong password",
+                None => "unknown account",
+            };
+            failed(store, other.as_ref().map(|a| &a.user_id), reason).await?;
             match other {
                 Some(a) => {
                     tracing::info!(user.id = %a.user_id, failures = failures + 1, "sign-in failed")

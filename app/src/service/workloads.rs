@@ -102,7 +102,7 @@ pub async fn view(
     let (requirements, readiness) = for_workload(store, &workload).await?;
     let layer_chart =
         super::charts::layer_chart(requirements.iter().map(|r| (r.required, r.layer)));
-    let open = requirements.iter().filter(|r| r.required).count();
+    let open = super::requirements::open_for_promotion(&requirements, readiness.as_ref());
     let actions = super::phase::actions(caller, &workload, open);
     Ok(WorkloadView {
         actions,

@@ -4,6 +4,7 @@
 use super::errors::{DbError, DbResult};
 use super::write_tx::{with_tx, Change, Scope, WriteTx};
 use super::{now_micros, with_pool, Db};
+use app::domain::audit::Details;
 use app::domain::policy::{Grant, GrantScope, Role};
 use app::domain::{Principal, TeamId, UserId};
 use app::ports::{AccountStore, Actor, Credentials, PasswordKind, SessionAccount, StoreResult};
@@ -138,12 +139,8 @@ async fn set_password(
         .execute(&mut *conn)
         .await?;
     });
-    tx.commit(Change {
-        actor,
-        action: "user.password_set",
-        entity: user.as_str(),
-    })
-    .await?;
+    tx.commit(Change::new(actor, "user.password_set", user.as_str()))
+        .await?;
     Ok(epoch)
 }
 
@@ -158,16 +155,19 @@ async fn set_disabled(db: &Db, user: &UserId, disabled: bool, actor: &Principal)
             .execute(&mut *conn)
             .await?;
     });
-    tx.commit(Change {
-        actor,
-        action: if disabled {
-            "user.disable"
-        } else {
-            "user.enable"
-        },
-        entity: user.as_str(),
-    })
-    .await
+    let action = if disabled {
+        "user.disable"
+    } else {
+        "user.enable"
+    };
+    tx.commit(Change::new(actor, action, user.as_str())).await
+}
+
+/// What an audit event of a grant says: the role and, for a team's grant, the team.
+fn grant_details(grant: &Grant) -> Details {
+    Details::new()
+        .with("role", grant.role().code())
+        .with("team_id", team_of(grant))
 }
 
 /// The team a grant is stored with (none for the whole organization).
@@ -212,12 +212,8 @@ async fn grant(db: &Db, user: &UserId, grant: &Grant, actor: &Principal) -> DbRe
     if !added {
         return Ok(false);
     }
-    tx.commit(Change {
-        actor,
-        action: "role.grant",
-        entity: user.as_str(),
-    })
-    .await?;
+    tx.commit(Change::new(actor, "role.grant", user.as_str()).details(grant_details(grant)))
+        .await?;
     Ok(true)
 }
 
@@ -239,12 +235,8 @@ async fn revoke(db: &Db, user: &UserId, grant: &Grant, actor: &Principal) -> DbR
         return Ok(false);
     }
     bump_epoch(&mut tx, user).await?;
-    tx.commit(Change {
-        actor,
-        action: "role.revoke",
-        entity: user.as_str(),
-    })
-    .await?;
+    tx.commit(Change::new(actor, "role.revoke", user.as_str()).details(grant_details(grant)))
+        .await?;
     Ok(true)
 }
 

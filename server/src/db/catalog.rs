@@ -77,12 +77,8 @@ async fn load(
         .await?;
     });
     let workloads = rewrite_all_requirements(&mut tx, &id, catalog).await?;
-    tx.commit(Change {
-        actor,
-        action: "catalog.load",
-        entity: id.as_str(),
-    })
-    .await?;
+    tx.commit(Change::new(actor, "catalog.load", id.as_str()))
+        .await?;
     Ok(CatalogLoad {
         version_id: id,
         created: true,
@@ -161,11 +157,11 @@ async fn rematerialize(db: &Db, actor: &Principal) -> DbResult<usize> {
         return Ok(0);
     };
     let n = rewrite_all_requirements(&mut tx, &version, &catalog).await?;
-    tx.commit(Change {
+    tx.commit(Change::new(
         actor,
-        action: "requirements.rematerialize",
-        entity: version.as_str(),
-    })
+        "requirements.rematerialize",
+        version.as_str(),
+    ))
     .await?;
     Ok(n)
 }

@@ -52,12 +52,8 @@ async fn remove(db: &Db, actor: &Principal) -> DbResult<u64> {
         gone
     });
     counts::recount_all(&mut tx).await?;
-    tx.commit(Change {
-        actor,
-        action: "demo.remove",
-        entity: "demo organization",
-    })
-    .await?;
+    tx.commit(Change::new(actor, "demo.remove", "demo organization"))
+        .await?;
     Ok(gone)
 }
 

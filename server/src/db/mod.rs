@@ -5,6 +5,7 @@
 
 mod accounts;
 mod attempts;
+mod audit;
 mod catalog;
 mod counts;
 mod demo;

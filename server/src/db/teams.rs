@@ -24,12 +24,7 @@ async fn create(db: &Db, name: &str, is_demo: bool, actor: &Principal) -> DbResu
             .execute(&mut *conn)
             .await?;
     });
-    tx.commit(Change {
-        actor,
-        action: "team.create",
-        entity: &id,
-    })
-    .await?;
+    tx.commit(Change::new(actor, "team.create", &id)).await?;
     Ok(Team {
         id: TeamId(id),
         name: name.to_string(),

@@ -51,12 +51,7 @@ async fn create(
             .execute(&mut *conn)
             .await?;
     });
-    tx.commit(Change {
-        actor,
-        action: "user.create",
-        entity: &id,
-    })
-    .await?;
+    tx.commit(Change::new(actor, "user.create", &id)).await?;
     Ok(User {
         id: UserId(id),
         name: name.to_string(),

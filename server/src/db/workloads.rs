@@ -11,6 +11,7 @@ use super::workload_list::{by_phase, by_team_and_phase, list, owned_by};
 use super::workload_versions::{current_in, get, versions, Versions};
 use super::write_tx::{with_tx, Change, Scope, WriteTx};
 use super::{new_id, now_micros, Db};
+use app::domain::audit::Details;
 use app::domain::listing::WorkloadQuery;
 use app::domain::policy::Reach;
 use app::domain::workload::{ChangeKind, Workload, WorkloadDraft};
@@ -149,11 +150,15 @@ async fn create(
     insert_version(&mut tx, version).await?;
     rewrite_requirements(&mut tx, &id, draft, phase).await?;
     counts::moved(&mut tx, &id, None).await?;
-    tx.commit(Change {
-        actor,
-        action: "workload.create",
-        entity: &id,
-    })
+    let details = Details::new()
+        .with("revision", 1)
+        .with("phase", phase.code())
+        .with("name", draft.name.as_str());
+    tx.commit(
+        Change::new(actor, "workload.create", &id)
+            .team(draft.team_id.as_str())
+            .details(details),
+    )
     .await?;
     Ok(WorkloadId(id))
 }
@@ -232,11 +237,16 @@ async fn write_version(
     insert_version(&mut tx, version).await?;
     rewrite_requirements(&mut tx, id.as_str(), &draft, phase).await?;
     counts::moved(&mut tx, id.as_str(), counted).await?;
-    tx.commit(Change {
-        actor,
-        action,
-        entity: id.as_str(),
-    })
+    let details = Details::new()
+        .with("revision", expected + 1)
+        .with("phase", phase.code())
+        .with("name", draft.name.as_str())
+        .with("reason", note);
+    tx.commit(
+        Change::new(actor, action, id.as_str())
+            .team(draft.team_id.as_str())
+            .details(details),
+    )
     .await?;
     get(db, id).await?.ok_or(DbError::NotFound)
 }

@@ -11,7 +11,8 @@
 //!   two catalog loads never race for the same version number.
 
 use super::errors::DbResult;
-use super::Db;
+use super::{now_micros, Db};
+use app::domain::audit::Details;
 use app::domain::Principal;
 use sqlx::{Postgres, Sqlite, Transaction};
 
@@ -51,13 +52,39 @@ macro_rules! with_tx {
 }
 pub(crate) use with_tx;
 
-/// What a committed write changed, and on whose behalf.
+/// What a committed write changed, and on whose behalf: its audit event.
 pub struct Change<'a> {
     pub actor: &'a Principal,
     /// `<entity>.<verb>`, e.g. `workload.create`.
     pub action: &'static str,
     /// The id of the changed record (or a description for bulk changes).
     pub entity: &'a str,
+    /// The team the record belongs to, for reading events by team.
+    pub team: Option<&'a str>,
+    pub details: Details,
+}
+
+impl<'a> Change<'a> {
+    pub fn new(actor: &'a Principal, action: &'static str, entity: &'a str) -> Self {
+        Change {
+            actor,
+            action,
+            entity,
+            team: None,
+            details: Details::new(),
+        }
+    }
+
+    /// The team of the changed record.
+    pub fn team(mut self, team: &'a str) -> Self {
+        self.team = Some(team);
+        self
+    }
+
+    pub fn details(mut self, details: Details) -> Self {
+        self.details = details;
+        self
+    }
 }
 
 impl Db {
@@ -82,20 +109,56 @@ impl Db {
 }
 
 impl WriteTx {
-    /// Records `change` and commits. Every write of the store ends here, so that the audit
-    /// event of a change will be written in the same transaction as the change itself (the
-    /// audit log is the next issue; today the change is logged at debug level).
-    pub async fn commit(self, change: Change<'_>) -> DbResult<()> {
-        tracing::debug!(
-            action = change.action,
-            entity = change.entity,
-            actor = change.actor.actor_label(),
-            "change committed"
-        );
+    /// Records `change` as an audit event and commits: every write of the store ends here, so
+    /// the event is written in the same transaction as the change, or neither is.
+    pub async fn commit(mut self, change: Change<'_>) -> DbResult<()> {
+        let actor_id = change.actor.person().map(|p| p.id.as_str());
+        let event = Event {
+            actor_id,
+            actor: change.actor.actor_label(),
+            action: change.action,
+            entity: change.entity,
+            team: change.team,
+            details: &change.details,
+        };
+        append_event(&mut self, &event, now_micros()).await?;
         match self {
             WriteTx::Sqlite(t) => t.commit().await?,
             WriteTx::Postgres(t) => t.commit().await?,
         }
         Ok(())
     }
+}
+
+/// An audit event as written.
+pub struct Event<'a> {
+    /// The signed-in person who acted, if a person did.
+    pub actor_id: Option<&'a str>,
+    /// Whoever acted, as people read it.
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub team: Option<&'a str>,
+    pub details: &'a Details,
+}
+
+/// Appends `event` at `at` (Unix microseconds) inside the transaction.
+pub async fn append_event(tx: &mut WriteTx, event: &Event<'_>, at: i64) -> DbResult<()> {
+    let details = event.details.to_json();
+    with_tx!(tx, conn => {
+        sqlx::query(
+            "insert into audit_events (at, actor_id, actor, action, entity, team_id, details) \
+             values ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(at)
+        .bind(event.actor_id)
+        .bind(event.actor)
+        .bind(event.action)
+        .bind(event.entity)
+        .bind(event.team)
+        .bind(&details)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
 }

@@ -20,11 +20,6 @@ pub const PASSWORD: &str = "correct horse battery staple";
 /// A person of the organization with `PASSWORD` and one grant of `role` (per team for a
 /// contributor: the first team by name).
 pub async fn person(s: &Running, email: &str, role: Role) -> UserId {
-    let user = s
-        .store
-        .create_user(email, email, false, &by("test"))
-        .await
-        .expect("user");
     let scope = match role {
         Role::Contributor => {
             let teams = s.store.list_teams().await.expect("teams");
@@ -33,10 +28,22 @@ pub async fn person(s: &Running, email: &str, role: Role) -> UserId {
         _ => GrantScope::Organization,
     };
     let grant = Grant::new(role, scope).expect("allowed");
-    s.store
-        .grant(&user.id, &grant, &by("test"))
+    person_with(s, email, &[grant]).await
+}
+
+/// A person of the organization with `PASSWORD` and exactly `grants`.
+pub async fn person_with(s: &Running, email: &str, grants: &[Grant]) -> UserId {
+    let user = s
+        .store
+        .create_user(email, email, false, &by("test"))
         .await
-        .expect("grant");
+        .expect("user");
+    for grant in grants {
+        s.store
+            .grant(&user.id, grant, &by("test"))
+            .await
+            .expect("grant");
+    }
     let hash = Passwords::new(1).hash(PASSWORD).await.expect("hash");
     s.store
         .set_password(&user.id, &hash, PasswordKind::Chosen, &by("test"))
@@ -516,7 +523,60 @@ async fn cookies_are_secure_with_the_host_prefix_over_https(t: &TestDb) {
     assert!(!cookie.contains("Domain"), "{cookie}");
 }
 
+/// Sign-ins, refused sign-ins and sign-outs are recorded: the account when the email names
+/// one, never the typed text.
+async fn sign_ins_and_sign_outs_are_recorded_without_what_was_typed(t: &TestDb) {
+    let s = seeded(t).await;
+    let ada = person(&s, "ada@example.org", Role::Contributor).await;
+    sign_in(
+        &client(),
+        &s.base,
+        "ada@example.org",
+        "a wrong guess of hers",
+    )
+    .await;
+    sign_in(
+        &client(),
+        &s.base,
+        "Typed.Nobody@example.org",
+        "another wrong guess",
+    )
+    .await;
+    let c = signed_in(&s, "ada@example.org").await;
+    post_form(&c, &s.base, "sign_out", "/", &[]).await;
+    let events = s.store.recent_events(4).await.expect("events");
+    let seen: Vec<(&str, &str)> = events
+        .iter()
+        .rev()
+        .map(|e| (e.action.as_str(), e.entity.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("session.sign_in_failed", ada.as_str()),
+            ("session.sign_in_failed", "unknown account"),
+            ("session.sign_in", ada.as_str()),
+            ("session.sign_out", ada.as_str()),
+        ]
+    );
+    assert!(events[3].details.contains("wrong password"));
+    assert!(events[2].details.contains("unknown account"));
+    for e in &events {
+        let all = format!("{} {} {} {}", e.actor, e.entity, e.details, e.action);
+        assert!(
+            !all.to_lowercase().contains("typed.nobody") && !all.contains("guess"),
+            "{all}"
+        );
+    }
+    assert_eq!(
+        events[0].actor_id.as_ref(),
+        Some(&ada),
+        "signed out by herself"
+    );
+}
+
 on_both_backends!(
+    sign_ins_and_sign_outs_are_recorded_without_what_was_typed,
     signing_in_starts_a_new_session_and_signing_out_deletes_it,
     every_wrong_sign_in_gets_the_same_answer_and_keeps_no_password,
     next_only_leads_to_this_site,

@@ -206,6 +206,25 @@ impl AttemptStore for Failing {
     }
 }
 
+#[async_trait]
+impl AuditStore for Failing {
+    async fn record_event(
+        &self,
+        actor_id: Option<&UserId>,
+        actor: &str,
+        action: &str,
+        entity: &str,
+        details: &app::domain::audit::Details,
+    ) -> StoreResult<()> {
+        self.db
+            .record_event(actor_id, actor, action, entity, details)
+            .await
+    }
+    async fn recent_events(&self, limit: u32) -> StoreResult<Vec<AuditEvent>> {
+        self.db.recent_events(limit).await
+    }
+}
+
 fn request_id(res: &reqwest::Response) -> String {
     res.headers()
         .get("x-request-id")

@@ -2,6 +2,7 @@
 //! and HTTP through the real router on both.
 
 mod account_store;
+mod audit_store;
 mod catalog_golden;
 mod catalog_store;
 mod fuzz;
@@ -10,6 +11,7 @@ mod http_accounts;
 mod http_errors;
 mod http_forms;
 mod http_limits;
+mod http_matrix;
 mod http_scope;
 mod http_sessions;
 mod migrations;

@@ -3,6 +3,7 @@
 use crate::api::workloads::{phase_counts, phase_team_chart};
 use crate::components::chart::Chart;
 use crate::components::notice::ErrorNotice;
+use crate::components::register_button::RegisterButton;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -45,6 +46,6 @@ pub fn HomePage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <p><a class="button" href="/workloads/new">"Register a workload"</a></p>
+        <p><RegisterButton/></p>
     }
 }

@@ -5,6 +5,7 @@ use super::list_table::ListTable;
 use crate::api::workloads::{get_teams, list_workloads};
 use crate::components::notice::ErrorNotice;
 use crate::components::pagination::Pagination;
+use crate::components::register_button::RegisterButton;
 use crate::domain::listing::WorkloadQuery;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -33,7 +34,7 @@ pub fn WorkloadListPage() -> impl IntoView {
         <Title text="Workloads"/>
         <div class="page-head">
             <h1>"Workloads"</h1>
-            <a class="button" href="/workloads/new">"Register a workload"</a>
+            <RegisterButton/>
         </div>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -41,8 +41,7 @@ pub fn PhaseActions(
                 .is_some_and(|i| i.direction == direction)
         });
         let reason_field = reason.map(|open| {
-            let hint =
-                format!("{open} required controls are open; the reason is kept in the history.");
+            let hint = format!("{open} controls would be open; the reason is kept in the history.");
             view! {
                 <div class="field">
                     <label for="promote-reason">"Reason for promoting"</label>
