@@ -177,6 +177,9 @@ pub struct FormFlash {
     pub values: FormValues,
     pub errors: FieldErrors,
     pub message: Option<String>,
+    /// What a done action has to say once (a temporary password shown to the admin).
+    #[serde(default)]
+    pub notice: Option<String>,
 }
 
 /// What a refused form had typed: the workload form, or the few text fields of a small form
@@ -219,4 +222,38 @@ pub struct Me {
     pub must_change_password: bool,
     /// Whether they may register workloads (for at least one team).
     pub may_register: bool,
+    /// Whether they administer people, teams and roles.
+    pub may_administer: bool,
+}
+
+/// A person as the admin pages list them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonView {
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+    /// "Contributor · Risk & Fraud", one per grant, with the grant as a form sends it back.
+    pub grants: Vec<GrantView>,
+    pub disabled: bool,
+    pub has_password: bool,
+    pub must_change_password: bool,
+}
+
+/// One grant, in words and as its codes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantView {
+    pub label: String,
+    pub role: String,
+    /// Empty for the whole organization.
+    pub team_id: String,
+}
+
+/// What a new person's form holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPerson {
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    #[serde(default)]
+    pub team_id: String,
 }

@@ -270,6 +270,8 @@ pub trait AccountStore: Send + Sync {
     /// What a signed-in session of `user` is checked against on every request: the account's
     /// state, name and grants, in one read. `None` for an unknown person.
     async fn session_account(&self, user: &UserId) -> StoreResult<Option<SessionAccount>>;
+    /// Every person with their account's state and grants, by name, in one read.
+    async fn all_accounts(&self) -> StoreResult<Vec<SessionAccount>>;
     /// Disables or re-enables an account; `NotFound` for an unknown person.
     async fn set_disabled(
         &self,
@@ -380,6 +382,8 @@ pub trait PasswordHasher: Send + Sync {
     /// Whether `password` matches `stored`; `None` (no account, or no password) is checked
     /// against a hash of its own, so the answer takes as long and is always false.
     async fn verify(&self, password: &str, stored: Option<&str>) -> Result<bool, String>;
+    /// A new random temporary password (an admin's reset, a new person's first).
+    fn temporary(&self) -> Result<String, String>;
 }
 
 /// How server functions hold the hasher.

@@ -42,6 +42,35 @@ test('the first administrator signs in with the printed password and chooses the
   await page.goto('/workloads');
   await ready(page, info);
   await expect(page.getByTestId('signed-in-name')).toHaveText('admin');
+
+  // The administrator adds a contributor of one team, who signs in with the temporary
+  // password shown once and sees that team's workloads only.
+  await page.getByRole('link', { name: 'People' }).click();
+  await expect(page).toHaveURL(/\/admin\/people$/);
+  const email = `zoe.${info.project.name}@example.org`;
+  const form = page.getByTestId('add-person');
+  await form.getByLabel('Name').fill(`Zoe ${info.project.name}`);
+  await form.getByLabel('Email').fill(email);
+  await form.getByLabel('Role').selectOption('contributor');
+  await form.getByLabel('Team').selectOption({ label: 'Risk & Fraud' });
+  await form.getByRole('button', { name: 'Add person' }).click();
+  await expect(page.getByTestId('grants')).toContainText('Contributor · Risk & Fraud');
+  const notice = await page.getByTestId('notice').innerText();
+  const temporary = /: (\S+) — shown once/.exec(notice)?.[1] ?? '';
+  expect(temporary).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
+  await page.getByTestId('sign-out').click();
+
+  await submitSignIn(page, email, temporary);
+  await expect(page).toHaveURL(/\/account\/password$/);
+  await page.getByLabel('Current password').fill(temporary);
+  await page.getByLabel('New password', { exact: true }).fill('zoe chose this passphrase');
+  await page.getByLabel('New password again').fill('zoe chose this passphrase');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByTestId('password-changed')).toBeVisible();
+  await page.goto('/workloads');
+  await expect(page.getByRole('link', { name: 'Credit scorer' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Support chatbot' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'People' })).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 

@@ -99,6 +99,10 @@ impl app::ports::PasswordHasher for Passwords {
             .await
             .map_err(|e| e.to_string())
     }
+
+    fn temporary(&self) -> Result<String, String> {
+        one_time_password().map_err(|e| e.to_string())
+    }
 }
 
 /// A random password for one use (the first administrator's, a reset): 20 characters from an

@@ -126,6 +126,10 @@ pub async fn current_person() -> Result<Option<Me>, AppError> {
                     &c.principal,
                     crate::domain::policy::Action::ChangeWorkloads,
                 ),
+                may_administer: crate::service::authorize::may(
+                    &c.principal,
+                    crate::domain::policy::Action::Administer,
+                ),
             }
         }))
     })

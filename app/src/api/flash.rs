@@ -136,6 +136,7 @@ async fn answer_with<T>(
         values,
         errors: refusal.errors,
         message,
+        notice: None,
     };
     keep(store, page, flash).await?;
     leptos_axum::redirect(page);
@@ -149,6 +150,24 @@ async fn answer_with<T>(
 pub async fn adopt(session: &tower_sessions::Session) -> Result<(), AppError> {
     session.remove_value(FLASH_ONLY).await?;
     session.remove_value(FLASHES).await?;
+    Ok(())
+}
+
+/// Keeps `notice` to be shown once on `page` (after a done action), and sends the browser there.
+#[cfg(feature = "ssr")]
+pub async fn tell(
+    store: &dyn crate::ports::Store,
+    page: &str,
+    notice: String,
+) -> Result<(), AppError> {
+    let flash = FormFlash {
+        values: FormValues::Fields(Vec::new()),
+        errors: crate::domain::FieldErrors::default(),
+        message: None,
+        notice: Some(notice),
+    };
+    keep(store, page, flash).await?;
+    leptos_axum::redirect(page);
     Ok(())
 }
 

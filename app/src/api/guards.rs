@@ -45,12 +45,12 @@ const fn e(kind: Kind, path: &'static str, guard: Guard) -> Endpoint {
     Endpoint { kind, path, guard }
 }
 
-use Action::{ChangeWorkloads, ReadCatalog, ReadWorkloads};
+use Action::{Administer, ChangeWorkloads, ReadCatalog, ReadWorkloads};
 use Guard::{Anywhere, OnWorkload, PhaseChange, Public, SignedIn};
 use Kind::{Page, Route, ServerFunction};
 
 /// Every endpoint. Pages use Leptos's path syntax (`:id`), routes axum's (`{id}`).
-pub const ENDPOINTS: [Endpoint; 27] = [
+pub const ENDPOINTS: [Endpoint; 36] = [
     e(Page, "/", Anywhere(ReadWorkloads)),
     e(Page, "/catalog", Anywhere(ReadCatalog)),
     e(Page, "/login", Public),
@@ -59,6 +59,8 @@ pub const ENDPOINTS: [Endpoint; 27] = [
     e(Page, "/workloads/new", Anywhere(ChangeWorkloads)),
     e(Page, "/workloads/:id", OnWorkload(ReadWorkloads)),
     e(Page, "/workloads/:id/edit", OnWorkload(ChangeWorkloads)),
+    e(Page, "/admin/people", Anywhere(Administer)),
+    e(Page, "/admin/people/:id", Anywhere(Administer)),
     e(ServerFunction, "/api/take_flash", Public),
     e(ServerFunction, "/api/sign_in", Public),
     e(ServerFunction, "/api/me", Public),
@@ -103,6 +105,21 @@ pub const ENDPOINTS: [Endpoint; 27] = [
         OnWorkload(ChangeWorkloads),
     ),
     e(ServerFunction, "/api/change_phase", PhaseChange),
+    e(ServerFunction, "/api/list_people", Anywhere(Administer)),
+    e(ServerFunction, "/api/get_person", Anywhere(Administer)),
+    e(ServerFunction, "/api/add_person", Anywhere(Administer)),
+    e(ServerFunction, "/api/grant_role", Anywhere(Administer)),
+    e(ServerFunction, "/api/revoke_role", Anywhere(Administer)),
+    e(
+        ServerFunction,
+        "/api/set_person_disabled",
+        Anywhere(Administer),
+    ),
+    e(
+        ServerFunction,
+        "/api/reset_person_password",
+        Anywhere(Administer),
+    ),
     e(Route, "/health", Public),
     e(
         Route,

@@ -2,6 +2,7 @@
 //! `service/` through `context::call`, and answer with a DTO or a flash and redirect.
 
 pub mod accounts;
+pub mod admin;
 pub mod catalog;
 #[cfg(feature = "ssr")]
 pub mod context;

@@ -2,8 +2,10 @@
 
 use leptos::prelude::*;
 
-/// A select named `form[<name>]` over `(code, label)` options; `value` is the chosen code.
+/// A select named `form[<name>]` (or `<name>` when `bare`) over `(code, label)` options;
+/// `value` is the chosen code.
 #[component]
+#[allow(clippy::too_many_arguments)]
 pub fn SelectField(
     #[prop(into)] name: String,
     #[prop(into)] label: String,
@@ -12,6 +14,7 @@ pub fn SelectField(
     error: Option<String>,
     #[prop(optional)] placeholder: Option<&'static str>,
     #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] bare: bool,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
@@ -29,7 +32,7 @@ pub fn SelectField(
     view! {
         <div class="field" class:field-invalid=invalid.is_some()>
             <label for=id.clone()>{label}</label>
-            <select id=id name=format!("form[{name}]") aria-invalid=invalid aria-describedby=described>
+            <select id=id name=if bare { name.clone() } else { format!("form[{name}]") } aria-invalid=invalid aria-describedby=described>
                 {placeholder.map(|p| view! { <option value="" selected=value.is_empty()>{p}</option> })}
                 {options
                     .into_iter()

@@ -1,6 +1,7 @@
 //! Pages, one folder per area, one `*Page` component per file.
 
 pub mod account;
+pub mod admin;
 pub mod catalog;
 pub mod home;
 pub mod workloads;

@@ -5,6 +5,7 @@
 //! rule or error mapping is written twice.
 
 pub mod accounts;
+pub mod admin;
 pub mod attempts;
 pub mod authorize;
 pub mod catalog;

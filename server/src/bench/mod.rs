@@ -161,6 +161,7 @@ async fn measure_on(
     // of one team the scoped ones.
     let lead = signed_in(&running.base, org::LEAD).await?;
     let contributor = signed_in(&running.base, org::CONTRIBUTOR).await?;
+    let admin = signed_in(&running.base, org::ADMIN).await?;
     let runs = routes::all(&org, size)
         .into_iter()
         .map(|r| (&lead, r))
@@ -168,7 +169,8 @@ async fn measure_on(
             routes::for_contributor(&org)
                 .into_iter()
                 .map(|r| (&contributor, r)),
-        );
+        )
+        .chain(routes::for_admin(&org).into_iter().map(|r| (&admin, r)));
     for (client, route) in runs {
         for clients in CONCURRENCY {
             let url = format!("{}{}", running.base, route.path);

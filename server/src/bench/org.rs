@@ -7,7 +7,7 @@ use app::domain::attribute_fields::ATTRIBUTE_FIELDS;
 use app::domain::policy::{Grant, GrantScope, Role};
 use app::domain::workload::{ArtifactRef, WorkloadDraft};
 use app::domain::workload_form::WorkloadForm;
-use app::domain::{Phase, Principal, TeamId, WorkloadId};
+use app::domain::{Phase, Principal, TeamId, UserId, WorkloadId};
 use app::ports::{PasswordKind, SharedStore, StoreError};
 
 /// Size of the organization.
@@ -33,6 +33,8 @@ impl Size {
 pub struct Org {
     pub team_ids: Vec<TeamId>,
     pub workload_ids: Vec<WorkloadId>,
+    /// A person whose page the admin routes open.
+    pub person_id: UserId,
 }
 
 /// The password of the bench's two sign-ins.
@@ -41,6 +43,8 @@ pub const PASSWORD: &str = "bench passphrase for signing in";
 pub const LEAD: &str = "lead@bench.test";
 /// A contributor of the first team.
 pub const CONTRIBUTOR: &str = "person00.0@bench.test";
+/// An administrator: the people pages.
+pub const ADMIN: &str = "admin@bench.test";
 
 /// Creates the organization through the store, as the create form would.
 pub async fn build(store: &SharedStore, size: Size) -> Result<Org, StoreError> {
@@ -78,7 +82,14 @@ pub async fn build(store: &SharedStore, size: Size) -> Result<Org, StoreError> {
         .hash(PASSWORD)
         .await
         .map_err(|e| StoreError::Other(e.to_string()))?;
-    for person in [&lead, &people[0]] {
+    let admin = store
+        .create_user("Bench admin", ADMIN, false, &actor)
+        .await?
+        .id;
+    let admin_grant =
+        Grant::new(Role::Admin, GrantScope::Organization).map_err(|e| StoreError::Other(e.0))?;
+    store.grant(&admin, &admin_grant, &actor).await?;
+    for person in [&lead, &people[0], &admin] {
         store
             .set_password(person, &hash, PasswordKind::Chosen, &actor)
             .await?;
@@ -131,5 +142,6 @@ pub async fn build(store: &SharedStore, size: Size) -> Result<Org, StoreError> {
     Ok(Org {
         team_ids,
         workload_ids,
+        person_id: people[0].clone(),
     })
 }

@@ -79,6 +79,20 @@ pub fn for_contributor(org: &Org) -> Vec<Route> {
     ]
 }
 
+/// The routes of an administrator: every person with their roles, and one person's page.
+pub fn for_admin(org: &Org) -> Vec<Route> {
+    vec![
+        Route {
+            name: "admin: people",
+            path: "/admin/people".into(),
+        },
+        Route {
+            name: "admin: person",
+            path: format!("/admin/people/{}", org.person_id),
+        },
+    ]
+}
+
 /// The table header.
 pub fn header() -> String {
     format!(

@@ -64,28 +64,42 @@ async fn session_account(db: &Db, user: &UserId) -> DbResult<Option<SessionAccou
     let rows: Vec<SessionRow> = with_pool!(db, pool => {
         sqlx::query_as(&sql).bind(user.as_str()).fetch_all(pool).await?
     });
-    let Some(first) = rows.first() else {
-        return Ok(None);
-    };
-    let credentials = credentials_of((
-        first.0.clone(),
-        first.1.clone(),
-        first.2,
-        first.3,
-        first.4,
-        first.5,
-    ));
-    let (name, email) = (first.6.clone(), first.7.clone());
-    let grants = rows
-        .into_iter()
-        .filter_map(|row| row.8.map(|role| grant_of(&role, row.9)))
-        .collect::<DbResult<Vec<_>>>()?;
-    Ok(Some(SessionAccount {
-        credentials,
-        name,
-        email,
-        grants,
-    }))
+    Ok(accounts_of(rows)?.into_iter().next())
+}
+
+async fn all_accounts(db: &Db) -> DbResult<Vec<SessionAccount>> {
+    let sql = format!(
+        "select {CREDENTIAL_COLUMNS}, u.name, u.email, g.role, g.team_id {CREDENTIALS_FROM} \
+         left join role_grants g on g.user_id = u.id \
+         order by lower(u.name), u.id, g.role, coalesce(g.team_id, '')"
+    );
+    let rows: Vec<SessionRow> = with_pool!(db, pool => {
+        sqlx::query_as(&sql).fetch_all(pool).await?
+    });
+    accounts_of(rows)
+}
+
+/// Accounts from rows of one account per run of rows (one row per grant), in row order.
+fn accounts_of(rows: Vec<SessionRow>) -> DbResult<Vec<SessionAccount>> {
+    let mut accounts: Vec<SessionAccount> = Vec::new();
+    for row in rows {
+        let (id, hash, must, demo, disabled, epoch, name, email, role, team) = row;
+        if accounts
+            .last()
+            .is_none_or(|a| a.credentials.user_id.as_str() != id)
+        {
+            accounts.push(SessionAccount {
+                credentials: credentials_of((id, hash, must, demo, disabled, epoch)),
+                name,
+                email,
+                grants: Vec::new(),
+            });
+        }
+        if let (Some(role), Some(account)) = (role, accounts.last_mut()) {
+            account.grants.push(grant_of(&role, team)?);
+        }
+    }
+    Ok(accounts)
 }
 
 async fn credentials_where(
@@ -274,6 +288,10 @@ impl AccountStore for Db {
 
     async fn session_account(&self, user: &UserId) -> StoreResult<Option<SessionAccount>> {
         Ok(session_account(self, user).await?)
+    }
+
+    async fn all_accounts(&self) -> StoreResult<Vec<SessionAccount>> {
+        Ok(all_accounts(self).await?)
     }
 
     async fn set_disabled(

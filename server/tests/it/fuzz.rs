@@ -15,7 +15,7 @@ use strata_server::bench::draw::Draw;
 const REQUESTS: usize = 3_000;
 
 /// Server functions that take JSON, with the argument names each expects.
-const JSON_FUNCTIONS: [(&str, &[&str]); 10] = [
+const JSON_FUNCTIONS: [(&str, &[&str]); 12] = [
     ("list_workloads", &["query"]),
     ("get_workload", &["id"]),
     ("get_edit_form", &["id"]),
@@ -26,12 +26,14 @@ const JSON_FUNCTIONS: [(&str, &[&str]); 10] = [
     ("take_flash", &["key"]),
     ("get_catalog", &[]),
     ("me", &[]),
+    ("list_people", &[]),
+    ("get_person", &["id"]),
 ];
 
 /// Server functions that take a form (what a browser without JavaScript posts). Not
 /// `change_password`, whose refusals of a wrong current password slow the account by design
 /// (up to 8 s a try), nor `sign_out`, which would end the prober's session.
-const FORM_FUNCTIONS: [(&str, &[&str]); 4] = [
+const FORM_FUNCTIONS: [(&str, &[&str]); 9] = [
     (
         "create_workload",
         &["form[name]", "form[team_id]", "form[primary_owner]"],
@@ -39,6 +41,14 @@ const FORM_FUNCTIONS: [(&str, &[&str]); 4] = [
     ("update_workload", &["id", "form[name]", "form[revision]"]),
     ("change_phase", &["id", "revision", "direction", "reason"]),
     ("sign_in", &["email", "password", "next"]),
+    (
+        "add_person",
+        &["form[name]", "form[email]", "form[role]", "form[team_id]"],
+    ),
+    ("grant_role", &["id", "role", "team_id"]),
+    ("revoke_role", &["id", "role", "team_id"]),
+    ("set_person_disabled", &["id", "disabled", "new_owner"]),
+    ("reset_person_password", &["id"]),
 ];
 
 /// Fields of the workload form, so that generated forms reach every check.

@@ -169,6 +169,9 @@ impl AccountStore for Failing {
     async fn session_account(&self, user: &UserId) -> StoreResult<Option<SessionAccount>> {
         self.db.session_account(user).await
     }
+    async fn all_accounts(&self) -> StoreResult<Vec<SessionAccount>> {
+        self.db.all_accounts().await
+    }
     async fn set_disabled(&self, user: &UserId, disabled: bool, a: Actor<'_>) -> StoreResult<()> {
         self.db.set_disabled(user, disabled, a).await
     }

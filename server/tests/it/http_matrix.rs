@@ -13,7 +13,7 @@ use crate::support::{by, TestDb};
 use app::api::guards::{guard, Guard, Kind, ENDPOINTS};
 use app::domain::listing::WorkloadQuery;
 use app::domain::policy::{reach, Action, Grant, GrantScope, Role};
-use app::domain::{Phase, TeamId, WorkloadId};
+use app::domain::{Phase, TeamId, UserId, WorkloadId};
 use std::collections::BTreeSet;
 
 /// Leptos lists `/workloads/:id`, axum routes say `/workloads/{id}`: one spelling to compare.
@@ -116,15 +116,22 @@ fn request(
     kind: Kind,
     path: &str,
     workload: &WorkloadId,
+    subject: &UserId,
     direction: &str,
 ) -> reqwest::RequestBuilder {
+    // The admin pages name a person; every other path names the workload.
+    let named = if path.starts_with("/admin/people/") {
+        subject.as_str()
+    } else {
+        workload.as_str()
+    };
     let url = format!(
         "{}{}",
         s.base,
-        path.replace(":id", workload.as_str())
-            .replace("{id}", workload.as_str())
+        path.replace(":id", named).replace("{id}", named)
     );
     let id = workload.as_str();
+    let person = subject.as_str();
     match kind {
         Kind::Page => c.get(url).header("accept", "text/html"),
         Kind::Route => c.get(url),
@@ -165,6 +172,20 @@ fn request(
                     ("revision", "1".into()),
                     ("direction", direction.into()),
                 ]),
+                "get_person" => json(format!(r#"{{"id":"{person}"}}"#)),
+                // Refused by their checks once the caller may administer.
+                "add_person" => form(vec![
+                    ("form[name]", String::new()),
+                    ("form[email]", String::new()),
+                    ("form[role]", String::new()),
+                ]),
+                "grant_role" | "revoke_role" => {
+                    form(vec![("id", person.into()), ("role", "nobody".into())])
+                }
+                "set_person_disabled" => {
+                    form(vec![("id", person.into()), ("disabled", "false".into())])
+                }
+                "reset_person_password" => form(vec![("id", person.into())]),
                 _ => json("{}".into()),
             }
         }
@@ -206,6 +227,8 @@ async fn every_endpoint_answers_every_role_as_the_policy_says(t: &TestDb) {
         .expect("a prototype of team A")
         .id
         .clone();
+    // The person the admin endpoints are asked about.
+    let subject = person_with(&s, "matrix-subject@example.org", &[]).await;
     let before = s
         .store
         .get_workload(&workload)
@@ -263,7 +286,7 @@ async fn every_endpoint_answers_every_role_as_the_policy_says(t: &TestDb) {
             };
             for direction in directions {
                 let expect = expected(e.guard, grants.as_deref(), &a, direction);
-                let res = request(&c, &s, e.kind, e.path, &workload, direction)
+                let res = request(&c, &s, e.kind, e.path, &workload, &subject, direction)
                     .send()
                     .await
                     .expect("request");

@@ -8,6 +8,7 @@ mod catalog_store;
 mod fuzz;
 mod http;
 mod http_accounts;
+mod http_admin;
 mod http_errors;
 mod http_forms;
 mod http_limits;

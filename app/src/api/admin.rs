@@ -1,0 +1,166 @@
+//! Administering people: server functions of the admin pages. Done actions go to the person's
+//! page; a temporary password is shown there once (a flash notice, never in a URL).
+
+use crate::dto::{NewPerson, PersonView};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Path of the people page.
+pub const PEOPLE_PAGE: &str = "/admin/people";
+
+/// Path of one person's page.
+pub fn person_page(id: &str) -> String {
+    format!("{PEOPLE_PAGE}/{id}")
+}
+
+/// Every person with their roles.
+#[server(endpoint = "list_people", input = server_fn::codec::Json)]
+pub async fn list_people() -> Result<Vec<PersonView>, AppError> {
+    use crate::api::context::call;
+    call(|c| async move { crate::service::admin::people(&*c.store, &c.principal).await }).await
+}
+
+/// One person; 404 when unknown.
+#[server(endpoint = "get_person", input = server_fn::codec::Json)]
+pub async fn get_person(id: String) -> Result<PersonView, AppError> {
+    use crate::api::context::call;
+    call(|c| async move {
+        let id = person_id(&id)?;
+        crate::service::admin::person(&*c.store, &c.principal, &id).await
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+fn person_id(text: &str) -> Result<crate::domain::UserId, AppError> {
+    crate::domain::UserId::parse(text).ok_or_else(|| AppError::NotFound("This person".into()))
+}
+
+/// Adds a person with a first role; their temporary password is shown once on their page.
+#[server(endpoint = "add_person")]
+pub async fn add_person(form: NewPerson) -> Result<(), AppError> {
+    use crate::api::context::{call, hasher};
+    use crate::api::flash::{answer_fields, tell};
+    use crate::service::{admin, Outcome};
+    call(|c| async move {
+        let person = form;
+        match admin::add_person(&*c.store, &*hasher()?, &c.principal, &person).await? {
+            Outcome::Done((id, password)) => {
+                let notice = temporary_notice(&person.email, &password);
+                tell(&*c.store, &person_page(id.as_str()), notice).await
+            }
+            refused => {
+                let fields = [
+                    ("name", person.name.as_str()),
+                    ("email", person.email.as_str()),
+                    ("role", person.role.as_str()),
+                    ("team_id", person.team_id.as_str()),
+                ];
+                answer_fields(&*c.store, PEOPLE_PAGE, &fields, refused, |_| {
+                    PEOPLE_PAGE.into()
+                })
+                .await
+            }
+        }
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+fn temporary_notice(email: &str, password: &str) -> String {
+    format!(
+        "Temporary password for {}: {password} — shown once. They replace it at their first \
+         sign-in.",
+        email.trim().to_lowercase()
+    )
+}
+
+/// Grants a role (for a team, or the whole organization when `team_id` is empty).
+#[server(endpoint = "grant_role")]
+pub async fn grant_role(
+    id: String,
+    role: String,
+    #[server(default)] team_id: String,
+) -> Result<(), AppError> {
+    use crate::api::{context::call, flash::answer_fields};
+    call(|c| async move {
+        let user = person_id(&id)?;
+        let page = person_page(user.as_str());
+        let outcome =
+            crate::service::admin::grant_role(&*c.store, &c.principal, &user, &role, &team_id)
+                .await?;
+        let fields = [("role", role.as_str()), ("team_id", team_id.as_str())];
+        answer_fields(&*c.store, &page, &fields, outcome, |()| page.clone()).await
+    })
+    .await
+}
+
+/// Revokes a role; the person's sessions end.
+#[server(endpoint = "revoke_role")]
+pub async fn revoke_role(
+    id: String,
+    role: String,
+    #[server(default)] team_id: String,
+) -> Result<(), AppError> {
+    use crate::api::{context::call, flash::answer_fields};
+    call(|c| async move {
+        let user = person_id(&id)?;
+        let page = person_page(user.as_str());
+        let outcome =
+            crate::service::admin::revoke_role(&*c.store, &c.principal, &user, &role, &team_id)
+                .await?;
+        answer_fields(&*c.store, &page, &[], outcome, |()| page.clone()).await
+    })
+    .await
+}
+
+/// Disables (`disabled = "true"`) or enables an account; a person who owns workloads needs a
+/// `new_owner`.
+#[server(endpoint = "set_person_disabled")]
+pub async fn set_person_disabled(
+    id: String,
+    disabled: String,
+    #[server(default)] new_owner: String,
+) -> Result<(), AppError> {
+    use crate::api::{context::call, flash::answer_fields};
+    call(|c| async move {
+        let user = person_id(&id)?;
+        let page = person_page(user.as_str());
+        let disabled = match disabled.as_str() {
+            "true" => true,
+            "false" => false,
+            _ => {
+                return Err(AppError::BadRequest(
+                    "disabled must be true or false".into(),
+                ))
+            }
+        };
+        let outcome = crate::service::admin::set_disabled(
+            &*c.store,
+            &c.principal,
+            &user,
+            disabled,
+            &new_owner,
+        )
+        .await?;
+        let fields = [("new_owner", new_owner.as_str())];
+        answer_fields(&*c.store, &page, &fields, outcome, |()| page.clone()).await
+    })
+    .await
+}
+
+/// Gives the person a new temporary password, shown once on their page; their sessions end.
+#[server(endpoint = "reset_person_password")]
+pub async fn reset_person_password(id: String) -> Result<(), AppError> {
+    use crate::api::context::{call, hasher};
+    call(|c| async move {
+        let user = person_id(&id)?;
+        let password =
+            crate::service::admin::reset_password(&*c.store, &*hasher()?, &c.principal, &user)
+                .await?;
+        let person = crate::service::admin::person(&*c.store, &c.principal, &user).await?;
+        let notice = temporary_notice(&person.email, &password);
+        crate::api::flash::tell(&*c.store, &person_page(user.as_str()), notice).await
+    })
+    .await
+}
