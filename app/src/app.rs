@@ -3,7 +3,7 @@
 
 use crate::components::{nav::Nav, notice::NotFound};
 use crate::pages::account::{LoginPage, PasswordPage};
-use crate::pages::admin::{PeoplePage, PersonPage};
+use crate::pages::admin::{PeoplePage, PersonPage, TeamsPage};
 use crate::pages::catalog::CatalogPage;
 use crate::pages::home::HomePage;
 use crate::pages::workloads::{EditWorkloadPage, NewWorkloadPage, WorkloadListPage, WorkloadPage};
@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/people") view=PeoplePage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/people/:id") view=PersonPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/admin/teams") view=TeamsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/workloads") view=WorkloadListPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/workloads/new") view=NewWorkloadPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/workloads/:id") view=WorkloadPage ssr=SsrMode::InOrder/>

@@ -13,6 +13,9 @@ pub struct Team {
     pub id: TeamId,
     pub name: String,
     pub is_demo: bool,
+    /// Archived: its workloads are read, never changed, and no new one is registered for it.
+    #[serde(default)]
+    pub archived: bool,
 }
 
 /// A person.

@@ -70,6 +70,16 @@ pub trait TeamStore: Send + Sync {
     async fn teams_in(&self, reach: &Reach) -> StoreResult<Vec<Team>>;
     /// One team.
     async fn get_team(&self, id: &TeamId) -> StoreResult<Option<Team>>;
+    /// Renames a team; `Conflict` on `Constraint::TeamName` when another team has the name,
+    /// `NotFound` for an unknown team.
+    async fn rename_team(&self, id: &TeamId, name: &str, actor: Actor<'_>) -> StoreResult<()>;
+    /// Archives (or restores) a team; `NotFound` for an unknown team.
+    async fn set_team_archived(
+        &self,
+        id: &TeamId,
+        archived: bool,
+        actor: Actor<'_>,
+    ) -> StoreResult<()>;
 }
 
 /// Users (people; no credentials yet).

@@ -153,14 +153,96 @@ pub async fn set_person_disabled(
 #[server(endpoint = "reset_person_password")]
 pub async fn reset_person_password(id: String) -> Result<(), AppError> {
     use crate::api::context::{call, hasher};
+    use crate::service::{admin, Outcome};
     call(|c| async move {
         let user = person_id(&id)?;
-        let password =
-            crate::service::admin::reset_password(&*c.store, &*hasher()?, &c.principal, &user)
-                .await?;
-        let person = crate::service::admin::person(&*c.store, &c.principal, &user).await?;
-        let notice = temporary_notice(&person.email, &password);
-        crate::api::flash::tell(&*c.store, &person_page(user.as_str()), notice).await
+        let page = person_page(user.as_str());
+        match admin::reset_password(&*c.store, &*hasher()?, &c.principal, &user).await? {
+            Outcome::Done(password) => {
+                let person = admin::person(&*c.store, &c.principal, &user).await?;
+                let notice = temporary_notice(&person.email, &password);
+                crate::api::flash::tell(&*c.store, &page, notice).await
+            }
+            refused => {
+                crate::api::flash::answer_fields(&*c.store, &page, &[], refused, |_| page.clone())
+                    .await
+            }
+        }
     })
     .await
+}
+
+/// Path of the teams page.
+pub const TEAMS_PAGE: &str = "/admin/teams";
+
+#[cfg(feature = "ssr")]
+fn team_id(text: &str) -> Result<crate::domain::TeamId, AppError> {
+    crate::domain::TeamId::parse(text).ok_or_else(|| AppError::NotFound("This team".into()))
+}
+
+/// Adds a team.
+#[server(endpoint = "add_team")]
+pub async fn add_team(name: String) -> Result<(), AppError> {
+    use crate::api::{context::call, flash::answer_fields};
+    call(|c| async move {
+        let outcome = crate::service::admin::add_team(&*c.store, &c.principal, &name).await?;
+        answer_fields(
+            &*c.store,
+            TEAMS_PAGE,
+            &[("name", name.as_str())],
+            outcome,
+            |_| TEAMS_PAGE.into(),
+        )
+        .await
+    })
+    .await
+}
+
+/// Renames a team.
+#[server(endpoint = "rename_team")]
+pub async fn rename_team(id: String, name: String) -> Result<(), AppError> {
+    use crate::api::{context::call, flash::answer_fields};
+    call(|c| async move {
+        let team = team_id(&id)?;
+        let outcome =
+            crate::service::admin::rename_team(&*c.store, &c.principal, &team, &name).await?;
+        answer_fields(
+            &*c.store,
+            TEAMS_PAGE,
+            &[("rename", name.as_str())],
+            outcome,
+            |()| TEAMS_PAGE.into(),
+        )
+        .await
+    })
+    .await
+}
+
+/// Archives (`archived = "true"`) or restores a team.
+#[server(endpoint = "set_team_archived")]
+pub async fn set_team_archived(id: String, archived: String) -> Result<(), AppError> {
+    use crate::api::context::call;
+    call(|c| async move {
+        let team = team_id(&id)?;
+        let archived = match archived.as_str() {
+            "true" => true,
+            "false" => false,
+            _ => {
+                return Err(AppError::BadRequest(
+                    "archived must be true or false".into(),
+                ))
+            }
+        };
+        crate::service::admin::set_team_archived(&*c.store, &c.principal, &team, archived).await?;
+        leptos_axum::redirect(TEAMS_PAGE);
+        Ok(())
+    })
+    .await
+}
+
+/// Every team, archived ones included (administrators only).
+#[server(endpoint = "all_teams", input = server_fn::codec::Json)]
+pub async fn all_teams() -> Result<Vec<crate::dto::Team>, AppError> {
+    use crate::api::context::call;
+    call(|c| async move { crate::service::admin::teams(&*c.store, &c.principal).await }).await
 }

@@ -1,7 +1,7 @@
 //! What every endpoint needs before it does anything, as the authorization matrix checks it
 //! (`server/tests/it/http_matrix.rs`): each page, server function and axum route is listed
-//! here with the action of design §1's policy it asks for, and the test fails for an endpoint
-//! the router serves that is missing here. The use cases enforce it (`service::authorize`);
+//! here with the action of design §1's policy it asks for, and the test fails for a page or
+//! server function the app serves, or a route of `router::ROUTES`, that is missing here. The use cases enforce it (`service::authorize`);
 //! this table says what they must answer.
 
 use crate::domain::policy::Action;
@@ -50,7 +50,7 @@ use Guard::{Anywhere, OnWorkload, PhaseChange, Public, SignedIn};
 use Kind::{Page, Route, ServerFunction};
 
 /// Every endpoint. Pages use Leptos's path syntax (`:id`), routes axum's (`{id}`).
-pub const ENDPOINTS: [Endpoint; 36] = [
+pub const ENDPOINTS: [Endpoint; 41] = [
     e(Page, "/", Anywhere(ReadWorkloads)),
     e(Page, "/catalog", Anywhere(ReadCatalog)),
     e(Page, "/login", Public),
@@ -61,6 +61,7 @@ pub const ENDPOINTS: [Endpoint; 36] = [
     e(Page, "/workloads/:id/edit", OnWorkload(ChangeWorkloads)),
     e(Page, "/admin/people", Anywhere(Administer)),
     e(Page, "/admin/people/:id", Anywhere(Administer)),
+    e(Page, "/admin/teams", Anywhere(Administer)),
     e(ServerFunction, "/api/take_flash", Public),
     e(ServerFunction, "/api/sign_in", Public),
     e(ServerFunction, "/api/me", Public),
@@ -118,6 +119,14 @@ pub const ENDPOINTS: [Endpoint; 36] = [
     e(
         ServerFunction,
         "/api/reset_person_password",
+        Anywhere(Administer),
+    ),
+    e(ServerFunction, "/api/all_teams", Anywhere(Administer)),
+    e(ServerFunction, "/api/add_team", Anywhere(Administer)),
+    e(ServerFunction, "/api/rename_team", Anywhere(Administer)),
+    e(
+        ServerFunction,
+        "/api/set_team_archived",
         Anywhere(Administer),
     ),
     e(Route, "/health", Public),

@@ -20,6 +20,18 @@ fn internal(e: String) -> AppError {
     AppError::Internal(log_internal(e))
 }
 
+/// An administrator changes other people's roles and accounts, never their own: granting
+/// themselves a role would give them what design §1 keeps from admins, and taking one, or
+/// resetting their own password, would end their own session.
+fn not_yourself(caller: &Principal, user: &UserId) -> Option<Refusal> {
+    caller.person().filter(|p| &p.id == user).map(|_| {
+        Refusal::message(
+            "You cannot change your own roles or account here; another administrator can. \
+             Your password is changed on your account page.",
+        )
+    })
+}
+
 /// Every person with their roles, by name.
 pub async fn people(store: &dyn Store, caller: &Principal) -> Result<Vec<PersonView>, AppError> {
     require(caller, Action::Administer)?;
@@ -183,6 +195,9 @@ pub async fn grant_role(
     team: &str,
 ) -> Result<Outcome<()>, AppError> {
     let target = person(store, caller, user).await?;
+    if let Some(refused) = not_yourself(caller, user) {
+        return Ok(Outcome::Refused(refused));
+    }
     let grant = match grant_of(store, role, team).await? {
         Ok(g) => g,
         Err(errors) => return Ok(Outcome::Refused(Refusal::fields(errors))),
@@ -206,16 +221,13 @@ pub async fn revoke_role(
     team: &str,
 ) -> Result<Outcome<()>, AppError> {
     person(store, caller, user).await?;
+    if let Some(refused) = not_yourself(caller, user) {
+        return Ok(Outcome::Refused(refused));
+    }
     let grant = match grant_of(store, role, team).await? {
         Ok(g) => g,
         Err(errors) => return Ok(Outcome::Refused(Refusal::fields(errors))),
     };
-    let own = caller.person().is_some_and(|p| &p.id == user);
-    if own && grant.role() == Role::Admin {
-        return Ok(Outcome::Refused(Refusal::message(
-            "You cannot take your own administrator role; another administrator can.",
-        )));
-    }
     store.revoke(user, &grant, caller).await?;
     Ok(Outcome::Done(()))
 }
@@ -230,24 +242,20 @@ pub async fn set_disabled(
     new_owner: &str,
 ) -> Result<Outcome<()>, AppError> {
     person(store, caller, user).await?;
-    if disabled && caller.person().is_some_and(|p| &p.id == user) {
-        return Ok(Outcome::Refused(Refusal::message(
-            "You cannot disable your own account.",
-        )));
+    if let Some(refused) = not_yourself(caller, user) {
+        return Ok(Outcome::Refused(refused));
     }
     if disabled {
         let owned = store.workloads_owned_by(user).await?;
         if !owned.is_empty() {
             let heir = UserId::parse(new_owner.trim()).filter(|h| h != user);
+            // Someone who can still sign in.
+            let enabled = match &heir {
+                Some(h) => store.credentials(h).await?.is_some_and(|c| !c.disabled),
+                None => false,
+            };
             let heir = match heir {
-                Some(h)
-                    if !store
-                        .users_by_ids(std::slice::from_ref(&h))
-                        .await?
-                        .is_empty() =>
-                {
-                    h
-                }
+                Some(h) if enabled => h,
                 _ => {
                     let mut names = Vec::new();
                     for id in owned.iter().take(10) {
@@ -315,12 +323,102 @@ pub async fn reset_password(
     hasher: &dyn PasswordHasher,
     caller: &Principal,
     user: &UserId,
-) -> Result<String, AppError> {
+) -> Result<Outcome<String>, AppError> {
     person(store, caller, user).await?;
+    if let Some(refused) = not_yourself(caller, user) {
+        return Ok(Outcome::Refused(refused));
+    }
     let password = hasher.temporary().map_err(internal)?;
     let hash = hasher.hash(&password).await.map_err(internal)?;
     store
         .set_password(user, &hash, PasswordKind::Temporary, caller)
         .await?;
-    Ok(password)
+    Ok(Outcome::Done(password))
+}
+
+/// Longest team name kept.
+pub const TEAM_NAME_MAX: usize = 100;
+
+/// The refusal of a team name, if it is not one.
+fn team_name_problem(name: &str) -> Option<Refusal> {
+    if name.is_empty() {
+        return Some(Refusal::field("name", "Enter the team's name."));
+    }
+    if name.chars().count() > TEAM_NAME_MAX || !is_single_line(name) {
+        return Some(Refusal::field(
+            "name",
+            format!("Use one line of at most {TEAM_NAME_MAX} characters."),
+        ));
+    }
+    None
+}
+
+/// The refusal of a name another team has.
+fn taken(e: StoreError) -> Result<Refusal, AppError> {
+    match e {
+        StoreError::Conflict {
+            constraint: Constraint::TeamName,
+        } => Ok(Refusal::field("name", "Another team has this name.")),
+        other => Err(other.into()),
+    }
+}
+
+/// Adds a team.
+pub async fn add_team(
+    store: &dyn Store,
+    caller: &Principal,
+    name: &str,
+) -> Result<Outcome<TeamId>, AppError> {
+    require(caller, Action::Administer)?;
+    let name = name.trim();
+    if let Some(refused) = team_name_problem(name) {
+        return Ok(Outcome::Refused(refused));
+    }
+    match store.create_team(name, false, caller).await {
+        Ok(team) => Ok(Outcome::Done(team.id)),
+        Err(e) => taken(e).map(Outcome::Refused),
+    }
+}
+
+/// Renames a team.
+pub async fn rename_team(
+    store: &dyn Store,
+    caller: &Principal,
+    id: &TeamId,
+    name: &str,
+) -> Result<Outcome<()>, AppError> {
+    require(caller, Action::Administer)?;
+    let name = name.trim();
+    if let Some(refused) = team_name_problem(name) {
+        return Ok(Outcome::Refused(refused));
+    }
+    match store.rename_team(id, name, caller).await {
+        Ok(()) => Ok(Outcome::Done(())),
+        Err(StoreError::NotFound) => Err(AppError::NotFound("This team".into())),
+        Err(e) => taken(e).map(Outcome::Refused),
+    }
+}
+
+/// Archives (or restores) a team: its workloads stay readable and stop changing.
+pub async fn set_team_archived(
+    store: &dyn Store,
+    caller: &Principal,
+    id: &TeamId,
+    archived: bool,
+) -> Result<(), AppError> {
+    require(caller, Action::Administer)?;
+    match store.set_team_archived(id, archived, caller).await {
+        Ok(()) => Ok(()),
+        Err(StoreError::NotFound) => Err(AppError::NotFound("This team".into())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Every team, archived ones included, for the teams page.
+pub async fn teams(
+    store: &dyn Store,
+    caller: &Principal,
+) -> Result<Vec<crate::dto::Team>, AppError> {
+    require(caller, Action::Administer)?;
+    Ok(store.list_teams().await?)
 }

@@ -88,6 +88,9 @@ pub async fn change_phase(
     if current.revision != revision {
         return Ok(Outcome::Refused(Refusal::message(STALE)));
     }
+    if let Some(archived) = super::workloads::archived_team(store, &current).await? {
+        return Ok(Outcome::Refused(archived));
+    }
     let mut note = None;
     if direction == PhaseDirection::Promote {
         if let Some(blocked) = promotion_blocker(&current.draft.attributes) {

@@ -24,12 +24,17 @@ pub async fn resolve(
     let mut errors = FieldErrors::default();
     // Text not shaped like an id names nobody: no need to ask the store.
     let team_id = TeamId::parse(&checked.team_id);
-    let team_exists = match &team_id {
-        Some(id) if reach.includes(id) => store.get_team(id).await?.is_some(),
-        _ => false,
+    let team = match &team_id {
+        Some(id) if reach.includes(id) => store.get_team(id).await?,
+        _ => None,
     };
-    if !team_exists {
-        errors.add("team_id", "Choose one of the teams in the list.");
+    match team {
+        None => errors.add("team_id", "Choose one of the teams in the list."),
+        Some(t) if t.archived => errors.add(
+            "team_id",
+            format!("{} is archived: choose a team in use.", t.name),
+        ),
+        Some(_) => {}
     }
     // The people the caller may name: everyone for the whole organization, else the people of
     // their teams (read once; a team has tens of people).

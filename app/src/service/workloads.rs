@@ -88,13 +88,13 @@ pub async fn view(
 ) -> Result<WorkloadView, AppError> {
     let workload = load(store, caller, id).await?;
     let history = history(store, &workload, history_page).await?;
-    let team_name = store
+    let team = store
         .get_team(&workload.draft.team_id)
         .await?
-        .map(|t| t.name)
         .ok_or_else(|| {
             AppError::Internal(crate::error::log_internal("workload without its team"))
         })?;
+    let team_name = team.name.clone();
     let mut owner_ids = vec![workload.draft.primary_owner.clone()];
     owner_ids.extend(workload.draft.other_owners.iter().cloned());
     // Primary owner first, then the others in the order they were given.
@@ -103,7 +103,15 @@ pub async fn view(
     let layer_chart =
         super::charts::layer_chart(requirements.iter().map(|r| (r.required, r.layer)));
     let open = super::requirements::open_for_promotion(&requirements, readiness.as_ref());
-    let actions = super::phase::actions(caller, &workload, open);
+    let mut actions = super::phase::actions(caller, &workload, open);
+    if team.archived {
+        // Read, never changed.
+        actions = crate::dto::WorkloadActions {
+            edit: false,
+            promote: crate::dto::Promote::No,
+            demote: false,
+        };
+    }
     Ok(WorkloadView {
         actions,
         workload,
@@ -164,6 +172,9 @@ pub async fn edit_form(
     id: &WorkloadId,
 ) -> Result<EditForm, AppError> {
     let workload = load_for(store, caller, id, Action::ChangeWorkloads).await?;
+    if let Some(archived) = archived_team(store, &workload).await? {
+        return Err(AppError::Conflict(archived.message.unwrap_or_default()));
+    }
     // In the order they were given, as the form showed them.
     let emails: Vec<String> = users_in_order(store, &workload.draft.other_owners)
         .await?
@@ -199,8 +210,11 @@ pub async fn teams(store: &dyn Store, caller: &Principal) -> Result<Vec<Team>, A
 #[instrument(skip_all)]
 pub async fn form_choices(store: &dyn Store, caller: &Principal) -> Result<FormChoices, AppError> {
     let reach = require(caller, Action::ChangeWorkloads)?;
+    let mut teams = store.teams_in(&reach).await?;
+    // No new workload for an archived team, and no workload moves to one.
+    teams.retain(|t| !t.archived);
     Ok(FormChoices {
-        teams: store.teams_in(&reach).await?,
+        teams,
         users: store.users_in(&reach).await?,
     })
 }
@@ -234,7 +248,10 @@ pub async fn update(
     id: &WorkloadId,
     form: &WorkloadForm,
 ) -> Result<Outcome<WorkloadId>, AppError> {
-    load_for(store, caller, id, Action::ChangeWorkloads).await?;
+    let current = load_for(store, caller, id, Action::ChangeWorkloads).await?;
+    if let Some(archived) = archived_team(store, &current).await? {
+        return Ok(Outcome::Refused(archived));
+    }
     // The team it moves to is checked against the same reach.
     let reach = require(caller, Action::ChangeWorkloads)?;
     let (draft, revision) = match resolve(store, form, &reach).await? {
@@ -261,6 +278,21 @@ pub async fn update(
         }
         Err(e) => refusal_for(e).map(Outcome::Refused),
     }
+}
+
+/// The refusal of a change to a workload of an archived team, if its team is archived: such
+/// workloads stay readable and never change.
+pub async fn archived_team(
+    store: &dyn Store,
+    workload: &Workload,
+) -> Result<Option<Refusal>, AppError> {
+    let team = store.get_team(&workload.draft.team_id).await?;
+    Ok(team.filter(|t| t.archived).map(|t| {
+        Refusal::message(format!(
+            "{} is archived: its workloads can be read, not changed.",
+            t.name
+        ))
+    }))
 }
 
 /// The refusal for a write the schema refused, or the error when it is not the person's to fix.

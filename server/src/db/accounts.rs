@@ -226,8 +226,12 @@ async fn grant(db: &Db, user: &UserId, grant: &Grant, actor: &Principal) -> DbRe
     if !added {
         return Ok(false);
     }
-    tx.commit(Change::new(actor, "role.grant", user.as_str()).details(grant_details(grant)))
-        .await?;
+    let change = Change::new(actor, "role.grant", user.as_str()).details(grant_details(grant));
+    tx.commit(match team_of(grant) {
+        Some(t) => change.team(t),
+        None => change,
+    })
+    .await?;
     Ok(true)
 }
 
@@ -249,8 +253,12 @@ async fn revoke(db: &Db, user: &UserId, grant: &Grant, actor: &Principal) -> DbR
         return Ok(false);
     }
     bump_epoch(&mut tx, user).await?;
-    tx.commit(Change::new(actor, "role.revoke", user.as_str()).details(grant_details(grant)))
-        .await?;
+    let change = Change::new(actor, "role.revoke", user.as_str()).details(grant_details(grant));
+    tx.commit(match team_of(grant) {
+        Some(t) => change.team(t),
+        None => change,
+    })
+    .await?;
     Ok(true)
 }
 

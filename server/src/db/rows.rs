@@ -95,7 +95,11 @@ pub struct TeamRow {
     pub id: String,
     pub name: String,
     pub is_demo: i64,
+    pub archived_at: Option<i64>,
 }
+
+/// The select list matching `TeamRow`.
+pub const TEAM_COLUMNS: &str = "id, name, is_demo, archived_at";
 
 impl From<TeamRow> for Team {
     fn from(r: TeamRow) -> Self {
@@ -103,6 +107,7 @@ impl From<TeamRow> for Team {
             id: TeamId(r.id),
             name: r.name,
             is_demo: r.is_demo != 0,
+            archived: r.archived_at.is_some(),
         }
     }
 }

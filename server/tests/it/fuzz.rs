@@ -15,7 +15,7 @@ use strata_server::bench::draw::Draw;
 const REQUESTS: usize = 3_000;
 
 /// Server functions that take JSON, with the argument names each expects.
-const JSON_FUNCTIONS: [(&str, &[&str]); 12] = [
+const JSON_FUNCTIONS: [(&str, &[&str]); 13] = [
     ("list_workloads", &["query"]),
     ("get_workload", &["id"]),
     ("get_edit_form", &["id"]),
@@ -28,12 +28,13 @@ const JSON_FUNCTIONS: [(&str, &[&str]); 12] = [
     ("me", &[]),
     ("list_people", &[]),
     ("get_person", &["id"]),
+    ("all_teams", &[]),
 ];
 
 /// Server functions that take a form (what a browser without JavaScript posts). Not
 /// `change_password`, whose refusals of a wrong current password slow the account by design
 /// (up to 8 s a try), nor `sign_out`, which would end the prober's session.
-const FORM_FUNCTIONS: [(&str, &[&str]); 9] = [
+const FORM_FUNCTIONS: [(&str, &[&str]); 12] = [
     (
         "create_workload",
         &["form[name]", "form[team_id]", "form[primary_owner]"],
@@ -49,6 +50,9 @@ const FORM_FUNCTIONS: [(&str, &[&str]); 9] = [
     ("revoke_role", &["id", "role", "team_id"]),
     ("set_person_disabled", &["id", "disabled", "new_owner"]),
     ("reset_person_password", &["id"]),
+    ("add_team", &["name"]),
+    ("rename_team", &["id", "name"]),
+    ("set_team_archived", &["id", "archived"]),
 ];
 
 /// Fields of the workload form, so that generated forms reach every check.

@@ -229,11 +229,46 @@ async fn roles_are_granted_and_revoked_and_a_revoke_ends_sessions(t: &TestDb) {
     .await;
     assert!(body(&admin, format!("{}{mine}", s.base))
         .await
-        .contains("cannot take your own administrator role"));
+        .contains("cannot change your own roles or account here"));
     assert_eq!(
         s.store.grants(&root).await.expect("grants").len(),
         1,
         "still an administrator"
+    );
+    // Nor give themselves a role design §1 keeps from administrators, nor reset their own.
+    post_form(
+        &admin,
+        &s.base,
+        "grant_role",
+        &mine,
+        &[
+            ("id", root.as_str()),
+            ("role", "security_lead"),
+            ("team_id", ""),
+        ],
+    )
+    .await;
+    assert_eq!(
+        s.store.grants(&root).await.expect("grants").len(),
+        1,
+        "no role granted"
+    );
+    post_form(
+        &admin,
+        &s.base,
+        "reset_person_password",
+        &mine,
+        &[("id", root.as_str())],
+    )
+    .await;
+    assert!(body(&admin, format!("{}{mine}", s.base))
+        .await
+        .contains("cannot change your own roles or account here"));
+    assert!(
+        body(&admin, format!("{}/", s.base))
+            .await
+            .contains("signed-in-name"),
+        "still signed in"
     );
 }
 
@@ -379,7 +414,137 @@ async fn nobody_but_an_administrator_reaches_the_admin_pages(t: &TestDb) {
         .is_none());
 }
 
+/// Teams are added, renamed, archived and restored; an archived team's workloads are read,
+/// never changed, and it is offered for no workload.
+async fn an_archived_teams_workloads_stay_readable_and_cannot_change(t: &TestDb) {
+    let s = seeded(t).await;
+    let admin = as_role(&s, Role::Admin).await;
+    post_form(
+        &admin,
+        &s.base,
+        "add_team",
+        "/admin/teams",
+        &[("name", "Data Platform")],
+    )
+    .await;
+    for (name, told) in [
+        ("", "Enter the team&#x27;s name."),
+        ("Risk & Fraud", "Another team has this name."),
+    ] {
+        post_form(
+            &admin,
+            &s.base,
+            "add_team",
+            "/admin/teams",
+            &[("name", name)],
+        )
+        .await;
+        let page = body(&admin, format!("{}/admin/teams", s.base))
+            .await
+            .replace('\'', "&#x27;");
+        assert!(page.contains(told), "{told}");
+    }
+    let platform = team_id(&s, "Data Platform").await;
+    post_form(
+        &admin,
+        &s.base,
+        "rename_team",
+        "/admin/teams",
+        &[("id", &platform), ("name", "Data Platform EU")],
+    )
+    .await;
+    assert!(body(&admin, format!("{}/admin/teams", s.base))
+        .await
+        .contains("Data Platform EU"));
+
+    let risk = team_id(&s, "Risk & Fraud").await;
+    post_form(
+        &admin,
+        &s.base,
+        "set_team_archived",
+        "/admin/teams",
+        &[("id", &risk), ("archived", "true")],
+    )
+    .await;
+    let lead = as_role(&s, Role::SecurityLead).await;
+    let list = body(&lead, format!("{}/workloads?q=credit%20scorer", s.base)).await;
+    let link = crate::http::first_workload_link(&list);
+    let page = lead
+        .get(format!("{}{link}", s.base))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(page.status().as_u16(), 200, "still readable");
+    let page = page.text().await.expect("body");
+    assert!(
+        !page.contains(&format!("{link}/edit")) && !page.contains("data-testid=\"promote\""),
+        "nothing to change"
+    );
+    let id = link.trim_start_matches("/workloads/");
+    let w = s
+        .store
+        .get_workload(&app::domain::WorkloadId(id.into()))
+        .await
+        .expect("read")
+        .expect("exists");
+    let revision = w.revision.to_string();
+    post_form(
+        &lead,
+        &s.base,
+        "change_phase",
+        &link,
+        &[("id", id), ("revision", &revision), ("direction", "demote")],
+    )
+    .await;
+    assert!(body(&lead, format!("{}{link}", s.base))
+        .await
+        .contains("is archived: its workloads can be read, not changed."));
+    let edit = lead
+        .get(format!("{}{link}/edit", s.base))
+        .send()
+        .await
+        .expect("edit");
+    assert_eq!(edit.status().as_u16(), 409);
+    let choices = lead
+        .post(format!("{}/api/get_form_choices", s.base))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .expect("choices")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        !choices.contains("Risk &") && !choices.contains(&risk),
+        "not offered"
+    );
+    let after = s
+        .store
+        .get_workload(&w.id)
+        .await
+        .expect("read")
+        .expect("exists");
+    assert_eq!(after.revision, w.revision, "nothing changed");
+
+    post_form(
+        &admin,
+        &s.base,
+        "set_team_archived",
+        "/admin/teams",
+        &[("id", &risk), ("archived", "false")],
+    )
+    .await;
+    let edit = lead
+        .get(format!("{}{link}/edit", s.base))
+        .send()
+        .await
+        .expect("edit");
+    assert_eq!(edit.status().as_u16(), 200, "restored");
+}
+
 on_both_backends!(
+    an_archived_teams_workloads_stay_readable_and_cannot_change,
     an_admin_adds_a_contributor_who_signs_in_and_sees_their_team_only,
     a_refused_addition_names_the_field_and_adds_nobody,
     roles_are_granted_and_revoked_and_a_revoke_ends_sessions,

@@ -35,6 +35,17 @@ impl TeamStore for Failing {
     async fn teams_in(&self, reach: &Reach) -> StoreResult<Vec<Team>> {
         self.db.teams_in(reach).await
     }
+    async fn rename_team(&self, id: &TeamId, name: &str, a: Actor<'_>) -> StoreResult<()> {
+        self.db.rename_team(id, name, a).await
+    }
+    async fn set_team_archived(
+        &self,
+        id: &TeamId,
+        archived: bool,
+        a: Actor<'_>,
+    ) -> StoreResult<()> {
+        self.db.set_team_archived(id, archived, a).await
+    }
     async fn get_team(&self, id: &TeamId) -> StoreResult<Option<Team>> {
         self.db.get_team(id).await
     }

@@ -108,6 +108,14 @@ fn answers(expect: Expect, kind: Kind, status: u16) -> bool {
     }
 }
 
+/// What the requests name: the workload, the person of the admin pages, the workload's team.
+#[derive(Clone, Copy)]
+struct Named<'a> {
+    workload: &'a WorkloadId,
+    person: &'a UserId,
+    team: &'a TeamId,
+}
+
 /// The request a cell sends: a harmless call (refusals that come after the authorization
 /// leave the workload as it is).
 fn request(
@@ -115,10 +123,14 @@ fn request(
     s: &Running,
     kind: Kind,
     path: &str,
-    workload: &WorkloadId,
-    subject: &UserId,
+    named: &Named<'_>,
     direction: &str,
 ) -> reqwest::RequestBuilder {
+    let Named {
+        workload,
+        person: subject,
+        team,
+    } = *named;
     // The admin pages name a person; every other path names the workload.
     let named = if path.starts_with("/admin/people/") {
         subject.as_str()
@@ -132,6 +144,7 @@ fn request(
     );
     let id = workload.as_str();
     let person = subject.as_str();
+    let team = team.as_str();
     match kind {
         Kind::Page => c.get(url).header("accept", "text/html"),
         Kind::Route => c.get(url),
@@ -186,6 +199,12 @@ fn request(
                     form(vec![("id", person.into()), ("disabled", "false".into())])
                 }
                 "reset_person_password" => form(vec![("id", person.into())]),
+                // Refused for the empty name; restoring a team in use changes nothing.
+                "add_team" => form(vec![("name", String::new())]),
+                "rename_team" => form(vec![("id", team.into()), ("name", String::new())]),
+                "set_team_archived" => {
+                    form(vec![("id", team.into()), ("archived", "false".into())])
+                }
                 _ => json("{}".into()),
             }
         }
@@ -235,6 +254,11 @@ async fn every_endpoint_answers_every_role_as_the_policy_says(t: &TestDb) {
         .await
         .expect("read")
         .expect("exists");
+    let named = Named {
+        workload: &workload,
+        person: &subject,
+        team: &a,
+    };
     let org = GrantScope::Organization;
     let callers: Vec<(&str, Option<Vec<Grant>>)> = vec![
         ("visitor", None),
@@ -286,7 +310,7 @@ async fn every_endpoint_answers_every_role_as_the_policy_says(t: &TestDb) {
             };
             for direction in directions {
                 let expect = expected(e.guard, grants.as_deref(), &a, direction);
-                let res = request(&c, &s, e.kind, e.path, &workload, &subject, direction)
+                let res = request(&c, &s, e.kind, e.path, &named, direction)
                     .send()
                     .await
                     .expect("request");
