@@ -126,15 +126,7 @@ pub async fn set_person_disabled(
     call(|c| async move {
         let user = person_id(&id)?;
         let page = person_page(user.as_str());
-        let disabled = match disabled.as_str() {
-            "true" => true,
-            "false" => false,
-            _ => {
-                return Err(AppError::BadRequest(
-                    "disabled must be true or false".into(),
-                ))
-            }
-        };
+        let disabled = flag(&disabled, "disabled")?;
         let outcome = crate::service::admin::set_disabled(
             &*c.store,
             &c.principal,
@@ -174,6 +166,18 @@ pub async fn reset_person_password(id: String) -> Result<(), AppError> {
 
 /// Path of the teams page.
 pub const TEAMS_PAGE: &str = "/admin/teams";
+
+/// A form's `true` / `false` field.
+#[cfg(feature = "ssr")]
+fn flag(text: &str, name: &str) -> Result<bool, AppError> {
+    match text {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(AppError::BadRequest(format!(
+            "{name} must be true or false"
+        ))),
+    }
+}
 
 #[cfg(feature = "ssr")]
 fn team_id(text: &str) -> Result<crate::domain::TeamId, AppError> {
@@ -224,15 +228,7 @@ pub async fn set_team_archived(id: String, archived: String) -> Result<(), AppEr
     use crate::api::context::call;
     call(|c| async move {
         let team = team_id(&id)?;
-        let archived = match archived.as_str() {
-            "true" => true,
-            "false" => false,
-            _ => {
-                return Err(AppError::BadRequest(
-                    "archived must be true or false".into(),
-                ))
-            }
-        };
+        let archived = flag(&archived, "archived")?;
         crate::service::admin::set_team_archived(&*c.store, &c.principal, &team, archived).await?;
         leptos_axum::redirect(TEAMS_PAGE);
         Ok(())

@@ -36,21 +36,21 @@ fn not_yourself(caller: &Principal, user: &UserId) -> Option<Refusal> {
 pub async fn people(store: &dyn Store, caller: &Principal) -> Result<Vec<PersonView>, AppError> {
     require(caller, Action::Administer)?;
     let teams = store.list_teams().await?;
+    Ok(store
+        .all_accounts()
+        .await?
+        .into_iter()
+        .map(|a| view_of(a, &teams))
+        .collect())
+}
+
+fn view_of(a: SessionAccount, teams: &[crate::dto::Team]) -> PersonView {
     let team_name = |id: &TeamId| {
         teams
             .iter()
             .find(|t| &t.id == id)
             .map_or_else(|| id.to_string(), |t| t.name.clone())
     };
-    Ok(store
-        .all_accounts()
-        .await?
-        .into_iter()
-        .map(|a| view_of(a, &team_name))
-        .collect())
-}
-
-fn view_of(a: SessionAccount, team_name: &dyn Fn(&TeamId) -> String) -> PersonView {
     let grants = a
         .grants
         .iter()
@@ -89,11 +89,13 @@ pub async fn person(
     caller: &Principal,
     id: &UserId,
 ) -> Result<PersonView, AppError> {
-    people(store, caller)
+    require(caller, Action::Administer)?;
+    // One account's read, not every person's.
+    let account = store
+        .session_account(id)
         .await?
-        .into_iter()
-        .find(|p| &p.id == id)
-        .ok_or_else(|| AppError::NotFound("This person".into()))
+        .ok_or_else(|| AppError::NotFound("This person".into()))?;
+    Ok(view_of(account, &store.list_teams().await?))
 }
 
 /// The grant a form asks for: a role code and a team id (empty for the whole organization).
