@@ -2,7 +2,7 @@
 //! the first response and works without JavaScript (toolchain §14).
 
 use crate::components::{nav::Nav, notice::NotFound};
-use crate::pages::account::{LoginPage, PasswordPage};
+use crate::pages::account::{CodePage, LoginPage, PasswordPage, SecondFactorPage};
 use crate::pages::admin::{PeoplePage, PersonPage, TeamsPage};
 use crate::pages::catalog::CatalogPage;
 use crate::pages::home::HomePage;
@@ -72,6 +72,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/catalog") view=CatalogPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/account/second-factor") view=SecondFactorPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/login/code") view=CodePage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/people") view=PeoplePage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/people/:id") view=PersonPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/teams") view=TeamsPage ssr=SsrMode::InOrder/>

@@ -183,6 +183,9 @@ pub struct FormFlash {
     /// What a done action has to say once (a temporary password shown to the admin).
     #[serde(default)]
     pub notice: Option<String>,
+    /// Secrets a done action shows once, one per line of a list (new recovery codes).
+    #[serde(default)]
+    pub shown_once: Vec<String>,
 }
 
 /// What a refused form had typed: the workload form, or the few text fields of a small form
@@ -223,10 +226,41 @@ pub struct Me {
     /// The names of the roles they hold, each once.
     pub roles: Vec<String>,
     pub must_change_password: bool,
+    /// They must set up a second factor before anything else.
+    #[serde(default)]
+    pub must_enrol_second_factor: bool,
     /// Whether they may register workloads (for at least one team).
     pub may_register: bool,
     /// Whether they administer people, teams and roles.
     pub may_administer: bool,
+}
+
+/// The signed-in person's second factor, for their account page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorView {
+    /// Set up and asked for at sign-in.
+    pub enrolled: bool,
+    pub recovery_codes_left: u32,
+    /// The organization requires one of them (their role is admin or security lead).
+    pub required: bool,
+    /// A set-up started and not finished.
+    pub pending: Option<EnrolmentView>,
+}
+
+/// A set-up in progress: the secret as a QR code and as text to type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolmentView {
+    /// Base32 in groups of four.
+    pub secret: String,
+    /// An `<svg>` element made by the server from the `otpauth://` URI.
+    pub qr_svg: String,
+}
+
+/// Organization-wide security settings, for administrators.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecuritySettings {
+    /// Administrators and security leads must set up a second factor.
+    pub second_factor_required: bool,
 }
 
 /// A person as the admin pages list them.
@@ -240,6 +274,8 @@ pub struct PersonView {
     pub disabled: bool,
     pub has_password: bool,
     pub must_change_password: bool,
+    /// A confirmed second factor.
+    pub second_factor: bool,
 }
 
 /// One grant, in words and as its codes.

@@ -238,6 +238,8 @@ pub struct Credentials {
     pub disabled: bool,
     /// Copied into a session at sign-in; a session whose copy differs has ended.
     pub session_epoch: i64,
+    /// A confirmed second factor: sign-in asks for a code after the password.
+    pub second_factor: bool,
 }
 
 /// Who set a password, which decides how it may be used.
@@ -258,6 +260,8 @@ pub struct SessionAccount {
     pub name: String,
     pub email: String,
     pub grants: Vec<Grant>,
+    /// The organization requires a second factor of administrators and security leads.
+    pub second_factor_required: bool,
 }
 
 /// Local accounts: passwords, disabling, role grants. Every change that takes something away
@@ -269,7 +273,9 @@ pub trait AccountStore: Send + Sync {
     async fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>>;
     async fn credentials(&self, user: &UserId) -> StoreResult<Option<Credentials>>;
     /// Sets the password (a PHC string) of the given kind; returns the person's new session
-    /// epoch, read in the same transaction. `NotFound` for an unknown person.
+    /// epoch, read in the same transaction. A temporary password (an admin's or the
+    /// operator's reset) also removes the second factor: a reset is how a person who lost it
+    /// gets back in. `NotFound` for an unknown person.
     async fn set_password(
         &self,
         user: &UserId,
@@ -298,6 +304,82 @@ pub trait AccountStore: Send + Sync {
     async fn revoke(&self, user: &UserId, grant: &Grant, actor: Actor<'_>) -> StoreResult<bool>;
     /// Whether an enabled person who is not a demo person holds `admin`.
     async fn has_admin(&self) -> StoreResult<bool>;
+}
+
+/// A person's second factor as stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecondFactor {
+    /// The TOTP secret, base32.
+    pub secret: String,
+    /// Enrolment finished with a right code; an unconfirmed one asks nothing at sign-in.
+    pub confirmed: bool,
+    /// The time step of the last code accepted: no code at or before it is accepted again.
+    pub last_step: Option<i64>,
+    /// Recovery codes not used yet.
+    pub recovery_codes_left: u32,
+}
+
+impl std::fmt::Debug for SecondFactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The secret never reaches a log line.
+        f.debug_struct("SecondFactor")
+            .field("confirmed", &self.confirmed)
+            .field("last_step", &self.last_step)
+            .field("recovery_codes_left", &self.recovery_codes_left)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The second factor of local accounts (TOTP and recovery codes). What ends or replaces one
+/// bumps the person's session epoch in the same transaction, like a password change.
+#[async_trait]
+pub trait SecondFactorStore: Send + Sync {
+    /// The person's second factor, confirmed or not; `None` when they have none.
+    async fn second_factor(&self, user: &UserId) -> StoreResult<Option<SecondFactor>>;
+    /// Starts enrolment with `secret` (base32), replacing an unconfirmed one; false (and
+    /// nothing written) when a confirmed one exists. `NotFound` for an unknown person.
+    async fn start_second_factor(
+        &self,
+        user: &UserId,
+        secret: &str,
+        actor: Actor<'_>,
+    ) -> StoreResult<bool>;
+    /// Confirms the unconfirmed enrolment whose secret is `secret`, with the step of the code
+    /// that proved it and the digests of new recovery codes (replacing any); returns the new
+    /// session epoch. `NotFound` when no such enrolment is waiting (finished, restarted or
+    /// removed meanwhile).
+    async fn confirm_second_factor(
+        &self,
+        user: &UserId,
+        secret: &str,
+        step: i64,
+        recovery_digests: &[String],
+        actor: Actor<'_>,
+    ) -> StoreResult<i64>;
+    /// Accepts a code of time step `step`: false when the confirmed factor's last accepted step
+    /// is not earlier (the code was used, or a later one was), so each code works once even
+    /// when two requests race.
+    async fn use_code_step(&self, user: &UserId, step: i64) -> StoreResult<bool>;
+    /// Spends the unused recovery code with this digest; how many remain, or `None` when no
+    /// unused code has it.
+    async fn use_recovery_code(
+        &self,
+        user: &UserId,
+        digest: &str,
+        actor: Actor<'_>,
+    ) -> StoreResult<Option<u32>>;
+    /// Removes the second factor and its recovery codes; returns the new session epoch.
+    /// `NotFound` for an unknown person.
+    async fn remove_second_factor(&self, user: &UserId, actor: Actor<'_>) -> StoreResult<i64>;
+}
+
+/// Organization-wide settings.
+#[async_trait]
+pub trait SettingStore: Send + Sync {
+    /// Whether administrators and security leads must have a second factor.
+    async fn second_factor_required(&self) -> StoreResult<bool>;
+    async fn set_second_factor_required(&self, required: bool, actor: Actor<'_>)
+        -> StoreResult<()>;
 }
 
 /// The demo organization's rows.
@@ -359,6 +441,8 @@ pub trait Store:
     TeamStore
     + UserStore
     + AccountStore
+    + SecondFactorStore
+    + SettingStore
     + WorkloadStore
     + CatalogStore
     + DemoStore
@@ -371,6 +455,8 @@ impl<
         T: TeamStore
             + UserStore
             + AccountStore
+            + SecondFactorStore
+            + SettingStore
             + WorkloadStore
             + CatalogStore
             + DemoStore

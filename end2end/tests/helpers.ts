@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { expect, Page, TestInfo } from '@playwright/test';
 
 /** With JavaScript on, waits until the page has hydrated, so clicks are not lost. */
@@ -55,4 +56,34 @@ export async function promote(page: Page) {
   const reason = page.getByLabel('Reason for promoting');
   if (await reason.count()) await reason.fill('Approved for the pilot by the risk committee');
   await page.getByTestId('promote').click();
+}
+
+/** Decodes RFC 4648 base32 (spaces ignored), as an authenticator app reads a typed key. */
+function base32Decode(text: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bytes: number[] = [];
+  let buffer = 0;
+  let bits = 0;
+  for (const c of text.replace(/[\s=]/g, '').toUpperCase()) {
+    const value = alphabet.indexOf(c);
+    if (value < 0) throw new Error(`not base32: ${c}`);
+    buffer = (buffer << 5) | value;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((buffer >> bits) & 0xff);
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/** The code an authenticator app shows for `secret`, `steps` 30-second steps from now (RFC 6238). */
+export function totp(secret: string, steps = 0): string {
+  const step = Math.floor(Date.now() / 1000 / 30) + steps;
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const at = mac[mac.length - 1] & 0x0f;
+  const bin = ((mac[at] & 0x7f) << 24) | (mac[at + 1] << 16) | (mac[at + 2] << 8) | mac[at + 3];
+  return String(bin % 1_000_000).padStart(6, '0');
 }

@@ -16,15 +16,33 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
-// The page where a person with a temporary password chooses their own, and the one page a
-// visitor who has not signed in may open.
+// The page where a person with a temporary password chooses their own, the one where a person
+// sets up a second factor, and the pages a visitor who has not signed in may open.
 use app::api::accounts::{LOGIN_PAGE, PASSWORD_PAGE};
+use app::api::second_factor::{CODE_PAGE, SECOND_FACTOR_PAGE};
+
+/// The pages of signing in: its two steps.
+const SIGN_IN_PAGES: [&str; 2] = [LOGIN_PAGE, CODE_PAGE];
 
 /// What a person with a temporary password may still reach: choosing a new one, signing out,
 /// and what those pages need.
 const WHILE_PASSWORD_MUST_CHANGE: [&str; 7] = [
     PASSWORD_PAGE,
     "/api/change_password",
+    "/api/sign_out",
+    "/api/take_flash",
+    "/api/me",
+    "/login",
+    "/api/sign_in",
+];
+
+/// What a person whose role needs a second factor they have not set up may still reach: its
+/// set-up, signing out, and what those pages need.
+const WHILE_SECOND_FACTOR_MISSING: [&str; 9] = [
+    SECOND_FACTOR_PAGE,
+    "/api/second_factor_status",
+    "/api/start_second_factor",
+    "/api/confirm_second_factor",
     "/api/sign_out",
     "/api/take_flash",
     "/api/me",
@@ -66,7 +84,14 @@ pub async fn attach(
         {
             return choose_a_password_first(&req);
         }
-        Principal::AnonymousWeb if path != LOGIN_PAGE && is_page_visit(&req) => {
+        Principal::Person(p)
+            if p.must_enrol_second_factor
+                && !WHILE_SECOND_FACTOR_MISSING.contains(&path)
+                && reaches_data(&req) =>
+        {
+            return set_up_a_second_factor_first(&req);
+        }
+        Principal::AnonymousWeb if !SIGN_IN_PAGES.contains(&path) && is_page_visit(&req) => {
             return sign_in_first(&req);
         }
         _ => {}
@@ -147,4 +172,19 @@ fn choose_a_password_first(req: &Request) -> Response {
         "Choose a new password first: an administrator set a temporary one.".into(),
     );
     error_response(&err, wants_html(req.headers()), PASSWORD_PAGE)
+}
+
+/// A page is sent to the second factor's set-up; anything else is refused with the reason.
+fn set_up_a_second_factor_first(req: &Request) -> Response {
+    if req.method() == Method::GET && wants_html(req.headers()) {
+        return (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, SECOND_FACTOR_PAGE)],
+        )
+            .into_response();
+    }
+    let err = AppError::Conflict(
+        "Set up a second factor first: your organization requires one for your role.".into(),
+    );
+    error_response(&err, wants_html(req.headers()), SECOND_FACTOR_PAGE)
 }

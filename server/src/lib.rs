@@ -20,4 +20,3 @@ pub mod security;
 pub mod sessions;
 pub mod state;
 pub mod time_limit;
-pub mod totp;

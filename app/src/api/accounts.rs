@@ -35,11 +35,19 @@ pub async fn sign_in(
         )
         .await?;
         if let Outcome::Done(signed) = &outcome {
-            begin(&session().await?, signed, &rules).await?;
+            let session = session().await?;
+            if signed.second_factor {
+                let next = safe_next(&next).unwrap_or("/");
+                crate::api::second_factor::hold(&session, signed, &email, next).await?;
+            } else {
+                begin(&session, signed, &rules).await?;
+            }
         }
         let fields = [("email", email.as_str()), ("next", next.as_str())];
         answer_fields(&*c.store, LOGIN_PAGE, &fields, outcome, |signed| {
-            if signed.must_change_password {
+            if signed.second_factor {
+                crate::api::second_factor::CODE_PAGE.to_string()
+            } else if signed.must_change_password {
                 PASSWORD_PAGE.to_string()
             } else {
                 safe_next(&next).unwrap_or("/").to_string()
@@ -53,7 +61,7 @@ pub async fn sign_in(
 /// Makes the request's session the signed-in session of `signed`: a new id (a session id
 /// known before sign-in is worth nothing after it), the identity, no flash-only mark.
 #[cfg(feature = "ssr")]
-async fn begin(
+pub(crate) async fn begin(
     session: &tower_sessions::Session,
     signed: &crate::service::sign_in::SignedIn,
     rules: &crate::service::sessions::SessionRules,
@@ -65,6 +73,9 @@ async fn begin(
     // What the session held before (a refused form's values, perhaps another person's) is not
     // the signed-in person's to see.
     crate::api::flash::adopt(session).await?;
+    session
+        .remove_value(crate::service::second_factor::PENDING)
+        .await?;
     // A flash-only session had a short life of its own; this one has the idle limit.
     session.set_expiry(Some(Expiry::OnInactivity(Duration::seconds(
         rules.idle_seconds,
@@ -122,6 +133,7 @@ pub async fn current_person() -> Result<Option<Me>, AppError> {
                 email: p.email.clone(),
                 roles,
                 must_change_password: p.must_change_password,
+                must_enrol_second_factor: p.must_enrol_second_factor,
                 may_register: crate::service::authorize::may(
                     &c.principal,
                     crate::domain::policy::Action::ChangeWorkloads,
@@ -144,9 +156,8 @@ pub async fn change_password(
     new: String,
     confirm: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::{call, client_address, hasher, session};
+    use crate::api::context::{call, client_address, hasher};
     use crate::api::flash::answer_fields;
-    use crate::service::sessions::{SessionIdentity, SIGNED_IN};
     use crate::service::{accounts, Outcome};
     call(|c| async move {
         let outcome = accounts::change_password(
@@ -160,15 +171,7 @@ pub async fn change_password(
         )
         .await?;
         if let Outcome::Done(epoch) = &outcome {
-            let session = session().await?;
-            if let Some(identity) = session.get::<SessionIdentity>(SIGNED_IN).await? {
-                session.cycle_id().await?;
-                let identity = SessionIdentity {
-                    epoch: *epoch,
-                    ..identity
-                };
-                session.insert(SIGNED_IN, identity).await?;
-            }
+            carry_on(*epoch).await?;
         }
         answer_fields(&*c.store, PASSWORD_PAGE, &[], outcome, |_| {
             format!("{PASSWORD_PAGE}?changed=1")
@@ -176,4 +179,18 @@ pub async fn change_password(
         .await
     })
     .await
+}
+
+/// After a change that ended the person's other sessions (a new epoch), this session goes on
+/// under a new id and the new epoch.
+#[cfg(feature = "ssr")]
+pub(crate) async fn carry_on(epoch: i64) -> Result<(), AppError> {
+    use crate::service::sessions::{SessionIdentity, SIGNED_IN};
+    let session = crate::api::context::session().await?;
+    if let Some(identity) = session.get::<SessionIdentity>(SIGNED_IN).await? {
+        session.cycle_id().await?;
+        let identity = SessionIdentity { epoch, ..identity };
+        session.insert(SIGNED_IN, identity).await?;
+    }
+    Ok(())
 }

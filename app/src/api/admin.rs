@@ -242,3 +242,31 @@ pub async fn all_teams() -> Result<Vec<crate::dto::Team>, AppError> {
     use crate::api::context::call;
     call(|c| async move { crate::service::admin::teams(&*c.store, &c.principal).await }).await
 }
+
+/// The organization's security settings (administrators only).
+#[server(endpoint = "security_settings", input = server_fn::codec::Json)]
+pub async fn security_settings() -> Result<crate::dto::SecuritySettings, AppError> {
+    use crate::api::context::call;
+    call(|c| async move { crate::service::admin::security_settings(&*c.store, &c.principal).await })
+        .await
+}
+
+/// Requires (`required = "true"`) a second factor of administrators and security leads, or
+/// stops requiring it.
+#[server(endpoint = "set_second_factor_required")]
+pub async fn set_second_factor_required(required: String) -> Result<(), AppError> {
+    use crate::api::context::call;
+    call(|c| async move {
+        let required = flag(&required, "required")?;
+        crate::service::admin::set_second_factor_required(&*c.store, &c.principal, required)
+            .await?;
+        let notice = if required {
+            "Administrators and security leads now need a second factor: those without one set \
+             it up before anything else."
+        } else {
+            "A second factor is now optional for everyone."
+        };
+        crate::api::flash::tell(&*c.store, PEOPLE_PAGE, notice.to_string()).await
+    })
+    .await
+}

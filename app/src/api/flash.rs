@@ -137,6 +137,7 @@ async fn answer_with<T>(
         errors: refusal.errors,
         message,
         notice: None,
+        shown_once: Vec::new(),
     };
     keep(store, page, flash).await?;
     leptos_axum::redirect(page);
@@ -160,11 +161,24 @@ pub async fn tell(
     page: &str,
     notice: String,
 ) -> Result<(), AppError> {
+    tell_once(store, page, notice, Vec::new()).await
+}
+
+/// Like `tell`, with secrets to show once beside the notice (new recovery codes). They live in
+/// the signed-in person's own session until the page reads them.
+#[cfg(feature = "ssr")]
+pub async fn tell_once(
+    store: &dyn crate::ports::Store,
+    page: &str,
+    notice: String,
+    shown_once: Vec<String>,
+) -> Result<(), AppError> {
     let flash = FormFlash {
         values: FormValues::Fields(Vec::new()),
         errors: crate::domain::FieldErrors::default(),
         message: None,
         notice: Some(notice),
+        shown_once,
     };
     keep(store, page, flash).await?;
     leptos_axum::redirect(page);
@@ -182,10 +196,12 @@ async fn keep(
     use crate::api::context::{client_address, session};
     use crate::service::attempts::{attempt, NEW_FLASH_SESSIONS};
     let session = session().await?;
-    // Reading first loads the session: only then does `id` tell whether one is stored.
+    // Reading first loads the session: only then does `is_empty` tell whether one is stored.
+    // Not `id()`: a session whose id was just cycled (a sign-in, a password change) has none
+    // until it is saved, yet holds a signed-in person.
     let mut pending = pending(&session).await?;
     let marked = session.get::<bool>(FLASH_ONLY).await?.unwrap_or(false);
-    let new = session.id().is_none();
+    let new = session.is_empty().await;
     if new {
         attempt(
             store,

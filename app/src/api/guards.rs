@@ -50,11 +50,13 @@ use Guard::{Anywhere, OnWorkload, PhaseChange, Public, SignedIn};
 use Kind::{Page, Route, ServerFunction};
 
 /// Every endpoint. Pages use Leptos's path syntax (`:id`), routes axum's (`{id}`).
-pub const ENDPOINTS: [Endpoint; 41] = [
+pub const ENDPOINTS: [Endpoint; 51] = [
     e(Page, "/", Anywhere(ReadWorkloads)),
     e(Page, "/catalog", Anywhere(ReadCatalog)),
     e(Page, "/login", Public),
     e(Page, "/account/password", SignedIn),
+    e(Page, "/account/second-factor", SignedIn),
+    e(Page, "/login/code", Public),
     e(Page, "/workloads", Anywhere(ReadWorkloads)),
     e(Page, "/workloads/new", Anywhere(ChangeWorkloads)),
     e(Page, "/workloads/:id", OnWorkload(ReadWorkloads)),
@@ -67,6 +69,22 @@ pub const ENDPOINTS: [Endpoint; 41] = [
     e(ServerFunction, "/api/me", Public),
     e(ServerFunction, "/api/sign_out", Public),
     e(ServerFunction, "/api/change_password", SignedIn),
+    e(ServerFunction, "/api/pending_sign_in", Public),
+    e(ServerFunction, "/api/verify_second_factor", Public),
+    e(ServerFunction, "/api/second_factor_status", SignedIn),
+    e(ServerFunction, "/api/start_second_factor", SignedIn),
+    e(ServerFunction, "/api/confirm_second_factor", SignedIn),
+    e(ServerFunction, "/api/remove_second_factor", SignedIn),
+    e(
+        ServerFunction,
+        "/api/security_settings",
+        Anywhere(Administer),
+    ),
+    e(
+        ServerFunction,
+        "/api/set_second_factor_required",
+        Anywhere(Administer),
+    ),
     e(
         ServerFunction,
         "/api/list_workloads",

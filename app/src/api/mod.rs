@@ -9,5 +9,6 @@ pub mod context;
 pub mod flash;
 pub mod guards;
 pub mod phase;
+pub mod second_factor;
 pub mod workload_edit;
 pub mod workloads;

@@ -96,11 +96,17 @@ fn draw(labels: &[String], series: &[Series], max: u64, y_label: &str) -> Result
         let root = SVGBackend::with_string(&mut svg, (720, 340)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let n = labels.len().max(1);
+        // A segmented axis over a single value has no width (its one bar would be drawn with
+        // a negative one): one bar gets an empty slot beside it.
+        let slots = n.max(2);
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(48)
-            .build_cartesian_2d((0..n - 1).into_segmented(), 0u64..(max + max.div_ceil(10)))
+            .build_cartesian_2d(
+                (0..slots - 1).into_segmented(),
+                0u64..(max + max.div_ceil(10)),
+            )
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()

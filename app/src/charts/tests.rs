@@ -43,6 +43,24 @@ fn layer_chart_counts_required_controls() {
 }
 
 #[test]
+fn a_chart_of_one_team_draws_its_bars_with_a_width() {
+    // What a contributor of one team sees on the overview.
+    let c = workloads_by_phase_and_team(&[("Risk & Fraud".into(), Phase::Prototype, 3)]);
+    let widths: Vec<i64> = c
+        .svg
+        .split("<rect ")
+        .skip(1)
+        .filter_map(|r| r.split("width=\"").nth(1)?.split('"').next()?.parse().ok())
+        .collect();
+    assert!(
+        widths.iter().all(|w| *w >= 0),
+        "no negative width: {widths:?}"
+    );
+    // The background is 720 wide and legend keys 10: a bar is in between.
+    assert!(widths.iter().any(|w| (100..720).contains(w)), "{widths:?}");
+}
+
+#[test]
 fn an_empty_chart_still_renders() {
     let c = workloads_by_phase_and_team(&[]);
     assert!(c.svg.contains("<svg") && c.rows.is_empty());

@@ -40,3 +40,15 @@ pub fn FormMessage(message: Option<String>) -> impl IntoView {
         }
     })
 }
+
+/// What a done action says once (a flash notice), above the page's content.
+#[component]
+pub fn DoneNotice(notice: Option<String>) -> impl IntoView {
+    notice.map(|n| {
+        view! {
+            <div class="notice notice-ok" role="status" data-testid="notice">
+                <p>{n}</p>
+            </div>
+        }
+    })
+}

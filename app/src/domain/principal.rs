@@ -27,6 +27,9 @@ pub struct Person {
     /// An admin set (or the server generated) their password: until they choose their own,
     /// they may only do that or sign out.
     pub must_change_password: bool,
+    /// The organization requires a second factor of their role and they have none yet: until
+    /// they set one up, they may only do that or sign out.
+    pub must_enrol_second_factor: bool,
 }
 
 impl Principal {
@@ -67,6 +70,7 @@ mod tests {
             email: "ada@example.org".into(),
             grants: Vec::new(),
             must_change_password: false,
+            must_enrol_second_factor: false,
         });
         assert_eq!(ada.actor_label(), "Ada Lovelace");
         assert_eq!(ada.person().map(|p| p.id.as_str()), Some("u1"));

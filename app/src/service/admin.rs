@@ -80,6 +80,7 @@ fn view_of(a: SessionAccount, teams: &[crate::dto::Team]) -> PersonView {
         disabled: a.credentials.disabled,
         has_password: a.credentials.password_hash.is_some(),
         must_change_password: a.credentials.must_change,
+        second_factor: a.credentials.second_factor,
     }
 }
 
@@ -423,4 +424,27 @@ pub async fn teams(
 ) -> Result<Vec<crate::dto::Team>, AppError> {
     require(caller, Action::Administer)?;
     Ok(store.list_teams().await?)
+}
+
+/// The organization's security settings.
+pub async fn security_settings(
+    store: &dyn Store,
+    caller: &Principal,
+) -> Result<crate::dto::SecuritySettings, AppError> {
+    require(caller, Action::Administer)?;
+    Ok(crate::dto::SecuritySettings {
+        second_factor_required: store.second_factor_required().await?,
+    })
+}
+
+/// Requires (or stops requiring) a second factor of administrators and security leads. Those
+/// without one are held at its set-up page from their next request on, the caller included.
+pub async fn set_second_factor_required(
+    store: &dyn Store,
+    caller: &Principal,
+    required: bool,
+) -> Result<(), AppError> {
+    require(caller, Action::Administer)?;
+    store.set_second_factor_required(required, caller).await?;
+    Ok(())
 }

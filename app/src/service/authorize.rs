@@ -66,6 +66,7 @@ mod tests {
                 })
                 .collect(),
             must_change_password: false,
+            must_enrol_second_factor: false,
         })
     }
 

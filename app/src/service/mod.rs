@@ -12,8 +12,10 @@ pub mod catalog;
 pub mod charts;
 pub mod phase;
 mod requirements;
+pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;
+pub mod totp;
 mod workload_form;
 pub mod workloads;
 

@@ -73,6 +73,9 @@ pub fn check(
     if c.demo_password && !rules.demo_passwords {
         return Verdict::Ended("a demo password off loopback");
     }
+    let must_enrol = account.second_factor_required
+        && !c.second_factor
+        && second_factor_required_of(&account.grants);
     Verdict::SignedIn {
         touch: now - identity.last_seen >= TOUCH_EVERY_SECONDS,
         person: Person {
@@ -80,9 +83,19 @@ pub fn check(
             name: account.name,
             email: account.email,
             must_change_password: c.must_change,
+            must_enrol_second_factor: must_enrol,
             grants: account.grants,
         },
     }
+}
+
+/// Whether the organization's "second factor required" setting applies to someone with these
+/// grants: administrators and security leads, who can change everything.
+pub fn second_factor_required_of(grants: &[crate::domain::policy::Grant]) -> bool {
+    use crate::domain::policy::Role;
+    grants
+        .iter()
+        .any(|g| matches!(g.role(), Role::Admin | Role::SecurityLead))
 }
 
 #[cfg(test)]
@@ -114,10 +127,12 @@ mod tests {
                 demo_password: false,
                 disabled: false,
                 session_epoch: 3,
+                second_factor: false,
             },
             name: "Ada".into(),
             email: "ada@example.org".into(),
             grants: Vec::new(),
+            second_factor_required: false,
         }
     }
 
@@ -166,6 +181,29 @@ mod tests {
         assert!(with(|c| c.password_hash = None).contains("changed"));
         assert!(with(|c| c.demo_password = true).contains("demo"));
         assert!(ended(check(&identity(), None, &RULES, 1_010)).contains("no longer"));
+    }
+
+    #[test]
+    fn the_second_factor_setting_holds_back_admins_and_leads_without_one_and_no_one_else() {
+        use crate::domain::policy::{Grant, GrantScope, Role};
+        let must_enrol = |role: Role, scope: GrantScope, required: bool, has: bool| {
+            let mut a = account();
+            a.grants = vec![Grant::new(role, scope).expect("grant")];
+            a.second_factor_required = required;
+            a.credentials.second_factor = has;
+            match check(&identity(), Some(a), &RULES, 1_010) {
+                Verdict::SignedIn { person, .. } => person.must_enrol_second_factor,
+                other => panic!("{other:?}"),
+            }
+        };
+        let org = || GrantScope::Organization;
+        assert!(must_enrol(Role::Admin, org(), true, false));
+        assert!(must_enrol(Role::SecurityLead, org(), true, false));
+        assert!(!must_enrol(Role::Admin, org(), true, true));
+        assert!(!must_enrol(Role::Admin, org(), false, false));
+        assert!(!must_enrol(Role::Auditor, org(), true, false));
+        let team = GrantScope::Team(crate::domain::TeamId("t".into()));
+        assert!(!must_enrol(Role::Contributor, team, true, false));
     }
 
     #[test]

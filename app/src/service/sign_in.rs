@@ -35,6 +35,9 @@ pub struct SignedIn {
     /// The account's session epoch at sign-in, which the session keeps.
     pub epoch: i64,
     pub must_change_password: bool,
+    /// The password was right and the account has a second factor: the sign-in waits for its
+    /// code (`second_factor::verify`), and only that counts as signing in.
+    pub second_factor: bool,
 }
 
 /// How long an attempt waits after `failures` failed ones in the window: nothing for the first
@@ -99,7 +102,11 @@ pub const SIGNED_IN: &str = "session.sign_in";
 pub const SIGN_IN_FAILED: &str = "session.sign_in_failed";
 
 /// Records a refused sign-in: the account when the email names one, why, never what was typed.
-async fn failed(store: &dyn Store, account: Option<&UserId>, reason: &str) -> Result<(), AppError> {
+pub(super) async fn failed(
+    store: &dyn Store,
+    account: Option<&UserId>,
+    reason: &str,
+) -> Result<(), AppError> {
     let entity = account.map_or("unknown account", UserId::as_str);
     let details = Details::new().with("reason", reason);
     let visitor = crate::domain::Principal::AnonymousWeb;
@@ -154,17 +161,22 @@ pub async fn sign_in(
         .map_err(|e| AppError::Internal(log_internal(e)))?;
     match account {
         Some(a) if matches && !a.disabled && (demo_passwords || !a.demo_password) => {
-            tracing::info!(user.id = %a.user_id, "signed in");
-            // The email matched the account's, so it is the account's, not just typed text.
-            let email = email.trim().to_lowercase();
-            let entity = a.user_id.as_str();
-            store
-                .record_event(Some(&a.user_id), &email, SIGNED_IN, entity, &Details::new())
-                .await?;
+            if a.second_factor {
+                tracing::info!(user.id = %a.user_id, "password right; waiting for the code");
+            } else {
+                tracing::info!(user.id = %a.user_id, "signed in");
+                // The email matched the account's, so it is the account's, not typed text.
+                let email = email.trim().to_lowercase();
+                let entity = a.user_id.as_str();
+                store
+                    .record_event(Some(&a.user_id), &email, SIGNED_IN, entity, &Details::new())
+                    .await?;
+            }
             Ok(Outcome::Done(SignedIn {
                 user: a.user_id,
                 epoch: a.session_epoch,
                 must_change_password: a.must_change,
+                second_factor: a.second_factor,
             }))
         }
         Some(a) if matches && !a.disabled => {

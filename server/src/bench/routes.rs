@@ -76,6 +76,7 @@ pub fn for_contributor(org: &Org) -> Vec<Route> {
             "contributor: chart",
             "/charts/workloads-by-phase-and-team.svg".into(),
         ),
+        r("contributor: 2nd factor", "/account/second-factor".into()),
     ]
 }
 

@@ -10,17 +10,32 @@ use app::domain::{Principal, TeamId, UserId};
 use app::ports::{AccountStore, Actor, Credentials, PasswordKind, SessionAccount, StoreResult};
 use async_trait::async_trait;
 
-/// The id, password hash, must-change and demo flags, disabled instant and session epoch of a
-/// person.
-type CredentialRow = (String, Option<String>, i64, i64, Option<i64>, i64);
+/// The id, password hash, must-change and demo flags, disabled instant, session epoch and
+/// second factor's confirmation instant of a person.
+type CredentialRow = (
+    String,
+    Option<String>,
+    i64,
+    i64,
+    Option<i64>,
+    i64,
+    Option<i64>,
+);
 
 const CREDENTIAL_COLUMNS: &str = "u.id, c.password_hash, coalesce(c.must_change, 0), \
-    coalesce(c.demo_password, 0), u.disabled_at, u.session_epoch";
+    coalesce(c.demo_password, 0), u.disabled_at, u.session_epoch, f.confirmed_at";
 
-const CREDENTIALS_FROM: &str = "from users u left join credentials c on c.user_id = u.id";
+const CREDENTIALS_FROM: &str = "from users u left join credentials c on c.user_id = u.id \
+    left join second_factors f on f.user_id = u.id";
+
+/// The setting's value as a column of an account's read (1 when required), so that the check
+/// on every signed-in request stays one statement.
+const SECOND_FACTOR_REQUIRED: &str = "(select count(*) from settings s \
+    where s.key = 'second_factor_required' and s.value = 'true')";
 
 fn credentials_of(row: CredentialRow) -> Credentials {
-    let (id, password_hash, must_change, demo_password, disabled_at, session_epoch) = row;
+    let (id, password_hash, must_change, demo_password, disabled_at, session_epoch, confirmed) =
+        row;
     Credentials {
         user_id: UserId(id),
         password_hash,
@@ -28,6 +43,7 @@ fn credentials_of(row: CredentialRow) -> Credentials {
         demo_password: demo_password != 0,
         disabled: disabled_at.is_some(),
         session_epoch,
+        second_factor: confirmed.is_some(),
     }
 }
 
@@ -48,6 +64,8 @@ type SessionRow = (
     i64,
     Option<i64>,
     i64,
+    Option<i64>,
+    i64,
     String,
     String,
     Option<String>,
@@ -57,8 +75,8 @@ type SessionRow = (
 async fn session_account(db: &Db, user: &UserId) -> DbResult<Option<SessionAccount>> {
     // One statement: this runs on every signed-in request.
     let sql = format!(
-        "select {CREDENTIAL_COLUMNS}, u.name, u.email, g.role, g.team_id {CREDENTIALS_FROM} \
-         left join role_grants g on g.user_id = u.id where u.id = $1 \
+        "select {CREDENTIAL_COLUMNS}, {SECOND_FACTOR_REQUIRED}, u.name, u.email, g.role, \
+         g.team_id {CREDENTIALS_FROM} left join role_grants g on g.user_id = u.id where u.id = $1 \
          order by g.role, coalesce(g.team_id, '')"
     );
     let rows: Vec<SessionRow> = with_pool!(db, pool => {
@@ -69,8 +87,8 @@ async fn session_account(db: &Db, user: &UserId) -> DbResult<Option<SessionAccou
 
 async fn all_accounts(db: &Db) -> DbResult<Vec<SessionAccount>> {
     let sql = format!(
-        "select {CREDENTIAL_COLUMNS}, u.name, u.email, g.role, g.team_id {CREDENTIALS_FROM} \
-         left join role_grants g on g.user_id = u.id \
+        "select {CREDENTIAL_COLUMNS}, {SECOND_FACTOR_REQUIRED}, u.name, u.email, g.role, \
+         g.team_id {CREDENTIALS_FROM} left join role_grants g on g.user_id = u.id \
          order by lower(u.name), u.id, g.role, coalesce(g.team_id, '')"
     );
     let rows: Vec<SessionRow> = with_pool!(db, pool => {
@@ -83,16 +101,18 @@ async fn all_accounts(db: &Db) -> DbResult<Vec<SessionAccount>> {
 fn accounts_of(rows: Vec<SessionRow>) -> DbResult<Vec<SessionAccount>> {
     let mut accounts: Vec<SessionAccount> = Vec::new();
     for row in rows {
-        let (id, hash, must, demo, disabled, epoch, name, email, role, team) = row;
+        let (id, hash, must, demo, disabled, epoch, confirmed, required, name, email, role, team) =
+            row;
         if accounts
             .last()
             .is_none_or(|a| a.credentials.user_id.as_str() != id)
         {
             accounts.push(SessionAccount {
-                credentials: credentials_of((id, hash, must, demo, disabled, epoch)),
+                credentials: credentials_of((id, hash, must, demo, disabled, epoch, confirmed)),
                 name,
                 email,
                 grants: Vec::new(),
+                second_factor_required: required > 0,
             });
         }
         if let (Some(role), Some(account)) = (role, accounts.last_mut()) {
@@ -116,7 +136,7 @@ async fn credentials_where(
 
 /// Ends the person's other sessions; returns the new epoch. `NotFound` when there is no such
 /// person.
-async fn bump_epoch(tx: &mut WriteTx, user: &UserId) -> DbResult<i64> {
+pub(super) async fn bump_epoch(tx: &mut WriteTx, user: &UserId) -> DbResult<i64> {
     let epoch: Option<i64> = with_tx!(tx, conn => {
         sqlx::query_scalar(
             "update users set session_epoch = session_epoch + 1 where id = $1 \
@@ -153,8 +173,12 @@ async fn set_password(
         .execute(&mut *conn)
         .await?;
     });
-    tx.commit(Change::new(actor, "user.password_set", user.as_str()))
-        .await?;
+    let mut change = Change::new(actor, "user.password_set", user.as_str());
+    if kind == PasswordKind::Temporary {
+        let cleared = super::second_factor::clear(&mut tx, user).await?;
+        change = change.details(Details::new().with("second_factor_removed", cleared));
+    }
+    tx.commit(change).await?;
     Ok(epoch)
 }
 

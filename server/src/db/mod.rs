@@ -14,6 +14,8 @@ mod limits;
 mod requirements;
 mod rows;
 mod scope;
+mod second_factor;
+mod settings;
 mod teams;
 mod users;
 mod workload_list;

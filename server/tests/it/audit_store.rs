@@ -26,6 +26,7 @@ async fn every_change_writes_its_event_and_a_refused_one_writes_none(t: &TestDb)
         email: "ada@example.org".into(),
         grants: Vec::new(),
         must_change_password: false,
+        must_enrol_second_factor: false,
     });
     let page = s
         .list_workloads(

@@ -15,7 +15,7 @@ use strata_server::bench::draw::Draw;
 const REQUESTS: usize = 3_000;
 
 /// Server functions that take JSON, with the argument names each expects.
-const JSON_FUNCTIONS: [(&str, &[&str]); 13] = [
+const JSON_FUNCTIONS: [(&str, &[&str]); 16] = [
     ("list_workloads", &["query"]),
     ("get_workload", &["id"]),
     ("get_edit_form", &["id"]),
@@ -29,12 +29,16 @@ const JSON_FUNCTIONS: [(&str, &[&str]); 13] = [
     ("list_people", &[]),
     ("get_person", &["id"]),
     ("all_teams", &[]),
+    ("second_factor_status", &[]),
+    ("pending_sign_in", &[]),
+    ("security_settings", &[]),
 ];
 
 /// Server functions that take a form (what a browser without JavaScript posts). Not
-/// `change_password`, whose refusals of a wrong current password slow the account by design
-/// (up to 8 s a try), nor `sign_out`, which would end the prober's session.
-const FORM_FUNCTIONS: [(&str, &[&str]); 12] = [
+/// `change_password` or `remove_second_factor`, whose refusals of a wrong password slow the
+/// account by design (up to 8 s a try), nor `sign_out`, which would end the prober's session,
+/// nor `set_second_factor_required`, which would hold an administrator prober at the set-up.
+const FORM_FUNCTIONS: [(&str, &[&str]); 15] = [
     (
         "create_workload",
         &["form[name]", "form[team_id]", "form[primary_owner]"],
@@ -53,6 +57,9 @@ const FORM_FUNCTIONS: [(&str, &[&str]); 12] = [
     ("add_team", &["name"]),
     ("rename_team", &["id", "name"]),
     ("set_team_archived", &["id", "archived"]),
+    ("start_second_factor", &[]),
+    ("confirm_second_factor", &["code"]),
+    ("verify_second_factor", &["code"]),
 ];
 
 /// Fields of the workload form, so that generated forms reach every check.

@@ -201,6 +201,50 @@ impl AccountStore for Failing {
 }
 
 #[async_trait]
+impl SecondFactorStore for Failing {
+    async fn second_factor(&self, user: &UserId) -> StoreResult<Option<SecondFactor>> {
+        self.db.second_factor(user).await
+    }
+    async fn start_second_factor(&self, u: &UserId, s: &str, a: Actor<'_>) -> StoreResult<bool> {
+        self.db.start_second_factor(u, s, a).await
+    }
+    async fn confirm_second_factor(
+        &self,
+        u: &UserId,
+        s: &str,
+        step: i64,
+        d: &[String],
+        a: Actor<'_>,
+    ) -> StoreResult<i64> {
+        self.db.confirm_second_factor(u, s, step, d, a).await
+    }
+    async fn use_code_step(&self, u: &UserId, step: i64) -> StoreResult<bool> {
+        self.db.use_code_step(u, step).await
+    }
+    async fn use_recovery_code(
+        &self,
+        u: &UserId,
+        d: &str,
+        a: Actor<'_>,
+    ) -> StoreResult<Option<u32>> {
+        self.db.use_recovery_code(u, d, a).await
+    }
+    async fn remove_second_factor(&self, u: &UserId, a: Actor<'_>) -> StoreResult<i64> {
+        self.db.remove_second_factor(u, a).await
+    }
+}
+
+#[async_trait]
+impl SettingStore for Failing {
+    async fn second_factor_required(&self) -> StoreResult<bool> {
+        self.db.second_factor_required().await
+    }
+    async fn set_second_factor_required(&self, r: bool, a: Actor<'_>) -> StoreResult<()> {
+        self.db.set_second_factor_required(r, a).await
+    }
+}
+
+#[async_trait]
 impl DemoStore for Failing {
     async fn is_empty(&self) -> StoreResult<bool> {
         self.db.is_empty().await

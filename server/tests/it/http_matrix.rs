@@ -199,6 +199,14 @@ fn request(
                     form(vec![("id", person.into()), ("disabled", "false".into())])
                 }
                 "reset_person_password" => form(vec![("id", person.into())]),
+                // Refused for the empty code or password once the caller may; without a
+                // waiting sign-in the code step sends the browser back to sign in.
+                "confirm_second_factor" | "verify_second_factor" => {
+                    form(vec![("code", String::new())])
+                }
+                "remove_second_factor" => form(vec![("password", String::new())]),
+                "start_second_factor" => form(Vec::new()),
+                "set_second_factor_required" => form(vec![("required", "false".into())]),
                 // Refused for the empty name; restoring a team in use changes nothing.
                 "add_team" => form(vec![("name", String::new())]),
                 "rename_team" => form(vec![("id", team.into()), ("name", String::new())]),

@@ -3,6 +3,7 @@
 
 use crate::api::accounts::{current_person, ChangePassword, LOGIN_PAGE, PASSWORD_PAGE};
 use crate::api::flash::take_flash;
+use crate::api::second_factor::SECOND_FACTOR_PAGE;
 use crate::components::field::TextField;
 use crate::components::notice::{ErrorNotice, FormMessage};
 use crate::domain::password::MIN_CHARS;
@@ -63,6 +64,7 @@ pub fn PasswordPage() -> impl IntoView {
                                     error=errors.get("confirm").map(String::from)/>
                                 <button type="submit">"Change password"</button>
                             </form>
+                            <p><a href=SECOND_FACTOR_PAGE data-testid="second-factor-link">"Second factor (codes from an app at sign-in)"</a></p>
                         }.into_any()
                     }
                     (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),

@@ -9,7 +9,7 @@ use crate::api::admin::{
 };
 use crate::api::flash::take_flash;
 use crate::api::workloads::get_teams;
-use crate::components::notice::{ErrorNotice, FormMessage};
+use crate::components::notice::{DoneNotice, ErrorNotice, FormMessage};
 use crate::components::select_field::SelectField;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -64,9 +64,7 @@ pub fn PersonPage() -> impl IntoView {
                             <Title text=p.name.clone()/>
                             <h1 data-testid="person-name">{p.name.clone()}</h1>
                             <p class="lead">{p.email.clone()} {p.disabled.then_some(" · disabled")}</p>
-                            {notice.map(|n| view! {
-                                <div class="notice notice-ok" role="status" data-testid="notice"><p>{n}</p></div>
-                            })}
+                            <DoneNotice notice/>
                             <FormMessage message/>
                             <h2>"Roles"</h2>
                             <ul class="grants" data-testid="grants">
@@ -93,6 +91,11 @@ pub fn PersonPage() -> impl IntoView {
                             </form>
                             <h2>"Account"</h2>
                             {account}
+                            <p data-testid="second-factor">{if p.second_factor {
+                                "Second factor: on. Resetting the password also removes it, for a person who lost their device."
+                            } else {
+                                "Second factor: off."
+                            }}</p>
                             <form method="post" action=ResetPersonPassword::url() class="inline-form">
                                 <input type="hidden" name="id" value=id/>
                                 <button type="submit" data-testid="reset-password">"Reset the password"</button>
