@@ -40,9 +40,11 @@ test('TOTP enrolment and sign-in with a code and a recovery code', async ({ page
   const secret = (await page.getByTestId('totp-secret').innerText()).trim();
   expect(secret).toMatch(/^[A-Z2-7]{4}( [A-Z2-7]{4})+$/);
   // A wrong code is refused and the set-up stays open.
+  await page.getByLabel('Your password').fill(DEMO_PASSWORD);
   await page.getByLabel('Code from the app').fill(totp(secret, 0) === '000000' ? '111111' : '000000');
   await page.getByRole('button', { name: 'Turn on the second factor' }).click();
   await expect(page.getByText('This code is not right.')).toBeVisible();
+  await page.getByLabel('Your password').fill(DEMO_PASSWORD);
   await page.getByLabel('Code from the app').fill(totp(secret, 0));
   await page.getByRole('button', { name: 'Turn on the second factor' }).click();
   const codes = page.getByTestId('recovery-codes').locator('li');

@@ -84,8 +84,11 @@ pub async fn attach(
         {
             return choose_a_password_first(&req);
         }
+        // A temporary password is replaced first (its page is not open to the second gate):
+        // an admin's reset removes the factor, so a reset lead meets both.
         Principal::Person(p)
             if p.must_enrol_second_factor
+                && !p.must_change_password
                 && !WHILE_SECOND_FACTOR_MISSING.contains(&path)
                 && reaches_data(&req) =>
         {

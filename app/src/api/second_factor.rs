@@ -20,13 +20,14 @@ pub(crate) async fn hold(
     email: &str,
     next: &str,
 ) -> Result<(), AppError> {
-    use crate::service::second_factor::{PendingSignIn, PENDING, PENDING_SECONDS};
-    use tower_sessions::{cookie::time::Duration, Expiry};
+    use crate::service::second_factor::{PendingSignIn, PENDING};
     session.cycle_id().await?;
     crate::api::flash::adopt(session).await?;
-    session.set_expiry(Some(Expiry::OnInactivity(Duration::seconds(
-        PENDING_SECONDS,
-    ))));
+    // Whoever was signed in here before is not any more: the session is the new person's.
+    session
+        .remove_value(crate::service::sessions::SIGNED_IN)
+        .await?;
+    short_lived(session);
     let pending = PendingSignIn {
         user: signed.user.clone(),
         email: email.trim().to_lowercase(),
@@ -48,7 +49,22 @@ async fn pending(
     let now = chrono::Utc::now().timestamp();
     // One written by another version of Strata is as good as none.
     let pending = session.get::<PendingSignIn>(PENDING).await.unwrap_or(None);
-    Ok(pending.filter(|p| !p.expired(now)))
+    let pending = pending.filter(|p| !p.expired(now));
+    if pending.is_some() {
+        // Loading a session gives it the configured idle expiry; a waiting one keeps its own.
+        short_lived(session);
+    }
+    Ok(pending)
+}
+
+/// Gives a session holding a waiting sign-in the life of the wait.
+#[cfg(feature = "ssr")]
+fn short_lived(session: &tower_sessions::Session) {
+    use crate::service::second_factor::PENDING_SECONDS;
+    use tower_sessions::{cookie::time::Duration, Expiry};
+    session.set_expiry(Some(Expiry::OnInactivity(Duration::seconds(
+        PENDING_SECONDS,
+    ))));
 }
 
 /// The email of the sign-in waiting for its code, if there is one.
@@ -64,22 +80,26 @@ pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
     use crate::api::accounts::{begin, LOGIN_PAGE, PASSWORD_PAGE};
     use crate::api::context::{call, client_address, session, session_rules};
     use crate::api::flash::answer_fields;
-    use crate::service::second_factor::{verify, Verified, PENDING, SIGN_IN_AGAIN};
+    use crate::service::second_factor::{verify, Verified, SIGN_IN_AGAIN};
     use crate::service::{Outcome, Refusal};
     call(|c| async move {
         let session = session().await?;
         // The sign-in is over: back to the password, with the email kept.
-        let over = |message: &'static str, email: String| {
+        let over = |message: &'static str, email: String, waited: bool| {
             let (session, store) = (&session, &*c.store);
             async move {
-                session.remove_value(PENDING).await?;
+                // Nothing of a waiting sign-in stays (the flash below starts a short-lived
+                // session of its own); a session without one, perhaps signed in, is left be.
+                if waited {
+                    session.flush().await?;
+                }
                 let refused = Outcome::<()>::Refused(Refusal::message(message));
                 let fields = [("email", email.as_str())];
                 answer_fields(store, LOGIN_PAGE, &fields, refused, |_| String::new()).await
             }
         };
         let Some(pending) = pending(&session).await? else {
-            return over(SIGN_IN_AGAIN, String::new()).await;
+            return over(SIGN_IN_AGAIN, String::new(), false).await;
         };
         let now = chrono::Utc::now().timestamp();
         match verify(&*c.store, &pending, &client_address(), &code, now).await? {
@@ -97,7 +117,7 @@ pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
                 let refused = Outcome::<()>::Refused(refusal);
                 answer_fields(&*c.store, CODE_PAGE, &[], refused, |_| String::new()).await
             }
-            Verified::Over(message) => over(message, pending.email).await,
+            Verified::Over(message) => over(message, pending.email, true).await,
         }
     })
     .await
@@ -126,15 +146,29 @@ pub async fn start_second_factor() -> Result<(), AppError> {
     .await
 }
 
-/// Finishes the set-up with a code of the app; the recovery codes are shown once.
+/// Finishes the set-up with the person's password and a code of the app; the recovery codes
+/// are shown once.
 #[server(endpoint = "confirm_second_factor")]
-pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
-    use crate::api::context::call;
+pub async fn confirm_second_factor(
+    #[server(default)] password: String,
+    code: String,
+) -> Result<(), AppError> {
+    use crate::api::context::{call, client_address, hasher};
     use crate::api::flash::{answer_fields, tell_once};
     use crate::service::{second_factor, Outcome};
     call(|c| async move {
         let now = chrono::Utc::now().timestamp();
-        match second_factor::confirm(&*c.store, &c.principal, &code, now).await? {
+        let outcome = second_factor::confirm(
+            &*c.store,
+            &*hasher()?,
+            &c.principal,
+            &client_address(),
+            &password,
+            &code,
+            now,
+        )
+        .await?;
+        match outcome {
             Outcome::Done(confirmed) => {
                 crate::api::accounts::carry_on(confirmed.epoch).await?;
                 let notice = "Your second factor is on: signing in now asks for a code. \

@@ -5,9 +5,10 @@
 //!
 //! A sign-in waiting for its code is kept in the session under its own key (`PENDING`) for a
 //! few minutes; it is not an identity, so nothing a signed-in person may do is open to it.
-//! Wrong codes count per account in the store: past `CODE_FAILURES` in a window the account
-//! takes no more codes until the window ends. Only someone who knows the password reaches this
-//! step, so the limit cannot be used to lock a person out of their password.
+//! Codes typed count per account in the store, before they are checked (so parallel guesses
+//! are counted too): past `CODE_ATTEMPTS` in a window the account takes no more codes until the
+//! window ends. Only someone who knows the password reaches this step, so the limit cannot be
+//! used to lock a person out of their password.
 
 use super::attempts::{attempt, window_start, Limit, SIGN_IN_PER_ADDRESS};
 use super::sessions::second_factor_required_of;
@@ -31,8 +32,8 @@ pub const PENDING: &str = "second_factor_pending";
 /// How long a sign-in waits for its code.
 pub const PENDING_SECONDS: i64 = 300;
 
-/// Wrong codes per account and window before the account takes no more.
-pub const CODE_FAILURES: Limit = Limit {
+/// Codes typed per account and window (right or wrong) before the account takes no more.
+pub const CODE_ATTEMPTS: Limit = Limit {
     scope: "second_factor_account",
     most: 10,
     window_seconds: 900,
@@ -79,7 +80,7 @@ pub enum Verified {
 pub const SIGN_IN_AGAIN: &str = "Your sign-in has ended. Sign in again.";
 /// Said when the account took too many wrong codes.
 pub const TOO_MANY_CODES: &str =
-    "Too many wrong codes for this account. Wait 15 minutes, then sign in again.";
+    "Too many codes were tried for this account. Wait 15 minutes, then sign in again.";
 /// Said for a wrong code.
 pub const WRONG_CODE: &str = "This code is not right. Type the code your app shows now, \
     or one of your recovery codes (each works once).";
@@ -120,12 +121,13 @@ pub async fn verify(
         )));
     }
     let user = &pending.user;
-    let window = window_start(CODE_FAILURES, at);
-    if store
-        .attempts(CODE_FAILURES.scope, user.as_str(), window)
-        .await?
-        >= CODE_FAILURES.most
-    {
+    // Counted before the check, so that requests racing each other are all counted.
+    let window = window_start(CODE_ATTEMPTS, at);
+    let tried = store
+        .count_attempt(CODE_ATTEMPTS.scope, user.as_str(), window)
+        .await?;
+    if tried > CODE_ATTEMPTS.most {
+        tracing::info!(user.id = %user, tried, "second factor codes refused by their limit");
         return Ok(Verified::Over(TOO_MANY_CODES));
     }
     // The account as it is now: disabled, or its password changed, since the password step.
@@ -155,9 +157,6 @@ pub async fn verify(
         None
     };
     let Some(method) = method else {
-        store
-            .count_attempt(CODE_FAILURES.scope, user.as_str(), window)
-            .await?;
         super::sign_in::failed(store, Some(user), "wrong second factor code").await?;
         tracing::info!(user.id = %user, "second factor code refused");
         return Ok(Verified::Wrong(Refusal::field("code", WRONG_CODE)));
@@ -255,10 +254,47 @@ pub struct Confirmed {
     pub recovery_codes: Vec<String>,
 }
 
-/// Finishes the set-up with a code of the app at `now` (Unix seconds).
+/// Why `password` is refused as the signed-in person's own, if it is: what turning the second
+/// factor on or off asks, so that a session left open is not enough to change how its owner
+/// signs in. The password step of signing in, with its throttle.
+async fn password_refusal(
+    store: &dyn Store,
+    hasher: &dyn PasswordHasher,
+    person: &Person,
+    client: &str,
+    password: &str,
+) -> Result<Option<Refusal>, AppError> {
+    if password.is_empty() {
+        return Ok(Some(Refusal::field("password", "Enter your password.")));
+    }
+    let credentials = store
+        .credentials(&person.id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    attempt(store, SIGN_IN_PER_ADDRESS, client, chrono::Utc::now()).await?;
+    let throttle = AccountThrottle::wait(store, &person.email, chrono::Utc::now()).await?;
+    let right = hasher
+        .verify(password, credentials.password_hash.as_deref())
+        .await
+        .map_err(internal)?;
+    if right {
+        return Ok(None);
+    }
+    throttle.failed(store).await?;
+    Ok(Some(Refusal::field(
+        "password",
+        "This is not your password.",
+    )))
+}
+
+/// Finishes the set-up with the person's password and a code of the app at `now` (Unix
+/// seconds).
 pub async fn confirm(
     store: &dyn Store,
+    hasher: &dyn PasswordHasher,
     caller: &Principal,
+    client: &str,
+    password: &str,
     code: &str,
     now: i64,
 ) -> Result<Outcome<Confirmed>, AppError> {
@@ -283,7 +319,12 @@ pub async fn confirm(
         )));
     }
     let secret = Secret::from_base32(&factor.secret).ok_or_else(|| internal("stored secret"))?;
-    let Some(step) = totp::verify(&secret, code, now, None) else {
+    let step = totp::verify(&secret, code, now, None);
+    // The password first: a wrong one is what an intruder in an open session would type.
+    if let Some(refused) = password_refusal(store, hasher, person, client, password).await? {
+        return Ok(Outcome::Refused(refused));
+    }
+    let Some(step) = step else {
         return Ok(Outcome::Refused(Refusal::field(
             "code",
             "This code is not right. Type the six-digit code your app shows now; \
@@ -326,29 +367,8 @@ pub async fn remove(
              An administrator's password reset removes it if you lose your device.",
         )));
     }
-    if password.is_empty() {
-        return Ok(Outcome::Refused(Refusal::field(
-            "password",
-            "Enter your password to turn the second factor off.",
-        )));
-    }
-    let credentials = store
-        .credentials(&person.id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    // The password step of signing in, with its throttle.
-    attempt(store, SIGN_IN_PER_ADDRESS, client, chrono::Utc::now()).await?;
-    let throttle = AccountThrottle::wait(store, &person.email, chrono::Utc::now()).await?;
-    let right = hasher
-        .verify(password, credentials.password_hash.as_deref())
-        .await
-        .map_err(internal)?;
-    if !right {
-        throttle.failed(store).await?;
-        return Ok(Outcome::Refused(Refusal::field(
-            "password",
-            "This is not your password.",
-        )));
+    if let Some(refused) = password_refusal(store, hasher, person, client, password).await? {
+        return Ok(Outcome::Refused(refused));
     }
     if store.second_factor(&person.id).await?.is_none() {
         return Ok(Outcome::Refused(Refusal::message(

@@ -7,10 +7,11 @@ use crate::http::{body, client, seeded, Running};
 use crate::http_accounts::{as_role, person, sign_in, signed_in, PASSWORD};
 use crate::http_forms::{location, post_form};
 use crate::on_both_backends;
-use crate::support::TestDb;
+use crate::support::{by, TestDb};
 use app::domain::policy::Role;
 use app::dto::SecondFactorView;
-use app::service::second_factor::{CODE_FAILURES, TOO_MANY_CODES, WRONG_CODE};
+use app::ports::PasswordKind;
+use app::service::second_factor::{CODE_ATTEMPTS, SIGN_IN_AGAIN, TOO_MANY_CODES, WRONG_CODE};
 use app::service::totp::{code_at_step, step_at, Secret};
 
 const PAGE: &str = "/account/second-factor";
@@ -58,8 +59,24 @@ fn wrong(secret: &Secret) -> String {
         .to_string()
 }
 
-/// Sets up a second factor for the signed-in `c`; its secret and recovery codes.
-async fn enrol(c: &reqwest::Client, s: &Running) -> (Secret, Vec<String>) {
+/// A second factor as set up: its secret, recovery codes and the step of the code that
+/// confirmed it (spent).
+struct Enrolled {
+    secret: Secret,
+    codes: Vec<String>,
+    step: i64,
+}
+
+impl Enrolled {
+    /// A code the app shows now that is later than every code used so far.
+    fn fresh(&self, used: i64) -> (String, i64) {
+        let step = (used + 1).max(step_at(chrono::Utc::now().timestamp()));
+        (code_at_step(&self.secret, step), step)
+    }
+}
+
+/// Sets up a second factor for the signed-in `c`.
+async fn enrol(c: &reqwest::Client, s: &Running) -> Enrolled {
     let res = post_form(c, &s.base, "start_second_factor", PAGE, &[]).await;
     assert_eq!(location(&res), PAGE);
     let pending = status(c, s).await.pending.expect("a set-up in progress");
@@ -74,12 +91,28 @@ async fn enrol(c: &reqwest::Client, s: &Running) -> (Secret, Vec<String>) {
     );
     assert!(page.contains(&pending.secret), "the key is shown to type");
     let secret = Secret::from_base32(&pending.secret).expect("base32");
+    let right_now = code(&secret, 0);
     let res = post_form(
         c,
         &s.base,
         "confirm_second_factor",
         PAGE,
-        &[("code", &wrong(&secret))],
+        &[("password", "not my password at all"), ("code", &right_now)],
+    )
+    .await;
+    assert_eq!(location(&res), PAGE);
+    assert!(
+        body(c, format!("{}{PAGE}", s.base))
+            .await
+            .contains("This is not your password."),
+        "turning it on takes the password"
+    );
+    let res = post_form(
+        c,
+        &s.base,
+        "confirm_second_factor",
+        PAGE,
+        &[("password", PASSWORD), ("code", &wrong(&secret))],
     )
     .await;
     assert_eq!(location(&res), PAGE);
@@ -90,12 +123,16 @@ async fn enrol(c: &reqwest::Client, s: &Running) -> (Secret, Vec<String>) {
         "a wrong code is refused at set-up"
     );
     assert!(!status(c, s).await.enrolled);
+    let step = step_at(chrono::Utc::now().timestamp());
     let res = post_form(
         c,
         &s.base,
         "confirm_second_factor",
         PAGE,
-        &[("code", &code(&secret, 0))],
+        &[
+            ("password", PASSWORD),
+            ("code", &code_at_step(&secret, step)),
+        ],
     )
     .await;
     assert_eq!(location(&res), PAGE);
@@ -114,7 +151,11 @@ async fn enrol(c: &reqwest::Client, s: &Running) -> (Secret, Vec<String>) {
         again.contains("data-testid=\"second-factor-on\""),
         "{again}"
     );
-    (secret, codes)
+    Enrolled {
+        secret,
+        codes,
+        step,
+    }
 }
 
 /// Posts the second step of signing in.
@@ -146,7 +187,8 @@ async fn a_sign_in_with_a_second_factor_takes_each_code_and_recovery_code_once(t
     person(&s, email, Role::Contributor).await;
     let c = signed_in(&s, email).await;
     let elsewhere = signed_in(&s, email).await;
-    let (secret, codes) = enrol(&c, &s).await;
+    let enrolled = enrol(&c, &s).await;
+    let (secret, codes) = (&enrolled.secret, &enrolled.codes);
     assert!(
         is_signed_in(&c, &s).await,
         "the session that set it up goes on"
@@ -170,16 +212,16 @@ async fn a_sign_in_with_a_second_factor_takes_each_code_and_recovery_code_once(t
         .await
         .expect("json");
     assert_eq!(waiting.as_deref(), Some(email));
-    let res = verify(&d, &s, &wrong(&secret)).await;
+    let res = verify(&d, &s, &wrong(secret)).await;
     assert_eq!(location(&res), "/login/code");
     let page = body(&d, format!("{}/login/code", s.base)).await;
     assert!(page.contains(&WRONG_CODE[..30]), "{page}");
     // The code set-up used is spent; the app's next one works, once.
     assert_eq!(
-        location(&verify(&d, &s, &code(&secret, 0)).await),
+        location(&verify(&d, &s, &code_at_step(secret, enrolled.step)).await),
         "/login/code"
     );
-    let next = code(&secret, 1);
+    let (next, _) = enrolled.fresh(enrolled.step);
     assert_eq!(location(&verify(&d, &s, &next).await), "/workloads");
     assert!(is_signed_in(&d, &s).await);
     let events = s.store.recent_events(5).await.expect("events");
@@ -213,7 +255,7 @@ async fn a_sign_in_with_a_second_factor_takes_each_code_and_recovery_code_once(t
 
     // Without a waiting sign-in the step sends the browser back to the password.
     let g = client();
-    assert_eq!(location(&verify(&g, &s, &code(&secret, 1)).await), "/login");
+    assert_eq!(location(&verify(&g, &s, &code(secret, 1)).await), "/login");
     assert!(!is_signed_in(&g, &s).await);
 }
 
@@ -221,10 +263,10 @@ async fn too_many_wrong_codes_end_the_sign_in_even_before_a_right_one(t: &TestDb
     let s = seeded(t).await;
     let email = "bo@example.org";
     person(&s, email, Role::Contributor).await;
-    let (secret, _) = enrol(&signed_in(&s, email).await, &s).await;
+    let secret = enrol(&signed_in(&s, email).await, &s).await.secret;
     let c = client();
     sign_in(&c, &s.base, email, PASSWORD).await;
-    for _ in 0..CODE_FAILURES.most {
+    for _ in 0..CODE_ATTEMPTS.most {
         assert_eq!(
             location(&verify(&c, &s, &wrong(&secret)).await),
             "/login/code"
@@ -360,11 +402,72 @@ async fn the_setting_holds_admins_and_leads_at_the_set_up_until_they_have_one(t:
         !is_signed_in(&lead, &s).await,
         "the reset ended the lead's session"
     );
+
+    // Back in with a temporary password: the password page first (not a loop between the
+    // two gates), then the set-up.
+    let hash = strata_server::passwords::Passwords::new(1)
+        .hash(PASSWORD)
+        .await
+        .expect("hash");
+    s.store
+        .set_password(&lead_id, &hash, PasswordKind::Temporary, &by("test"))
+        .await
+        .expect("temporary");
+    let again = client();
+    let res = sign_in(&again, &s.base, "lead-2fa@example.org", PASSWORD).await;
+    assert_eq!(location(&res), "/account/password");
+    let page = again
+        .get(format!("{}/account/password", s.base))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(page.status(), 200, "the password page opens");
+    let chosen = "the lead's own new passphrase";
+    let res = post_form(
+        &again,
+        &s.base,
+        "change_password",
+        "/account/password",
+        &[("current", PASSWORD), ("new", chosen), ("confirm", chosen)],
+    )
+    .await;
+    assert_eq!(location(&res), "/account/password?changed=1");
+    let res = again
+        .get(format!("{}/workloads", s.base))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(location(&res), PAGE, "then the second factor's set-up");
+}
+
+async fn an_account_changed_between_the_two_steps_ends_the_sign_in(t: &TestDb) {
+    let s = seeded(t).await;
+    let email = "di@example.org";
+    let user = person(&s, email, Role::Contributor).await;
+    let enrolled = enrol(&signed_in(&s, email).await, &s).await;
+    let c = client();
+    assert_eq!(
+        location(&sign_in(&c, &s.base, email, PASSWORD).await),
+        "/login/code"
+    );
+    s.store
+        .set_disabled(&user, true, &by("admin"))
+        .await
+        .expect("disable");
+    let (code, _) = enrolled.fresh(enrolled.step);
+    assert_eq!(location(&verify(&c, &s, &code).await), "/login");
+    assert!(body(&c, format!("{}/login", s.base))
+        .await
+        .contains(&SIGN_IN_AGAIN[..25]));
+    assert!(!is_signed_in(&c, &s).await);
 }
 
 on_both_backends!(
     a_sign_in_with_a_second_factor_takes_each_code_and_recovery_code_once,
     too_many_wrong_codes_end_the_sign_in_even_before_a_right_one,
     turning_it_off_takes_the_password_and_then_sign_in_asks_for_no_code,
-    the_setting_holds_admins_and_leads_at_the_set_up_until_they_have_one
+    the_setting_holds_admins_and_leads_at_the_set_up_until_they_have_one,
+    an_account_changed_between_the_two_steps_ends_the_sign_in
 );

@@ -14,15 +14,21 @@ use leptos_router::hooks::use_query_map;
 /// The sign-in form; `?next=/path` is where a successful sign-in goes.
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let query = use_query_map();
-    let next_in_url = move || query.get().get("next").unwrap_or_default();
+    // Read once, now: the page is rendered once per request, and the query's memo may be gone
+    // by the time the suspended part below runs.
+    let next_in_url = use_query_map()
+        .get_untracked()
+        .get("next")
+        .unwrap_or_default();
     let flash = Resource::new_blocking(|| (), |_| take_flash(LOGIN_PAGE.into()));
     let signed_in = Resource::new_blocking(|| (), |_| current_person());
     view! {
         <Title text="Sign in"/>
         <h1>"Sign in"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let next_in_url = next_in_url.clone();
+                Suspend::new(async move {
                 match (flash.await, signed_in.await) {
                     (Ok(_), Ok(Some(me))) => view! {
                         <p data-testid="signed-in-as">
@@ -33,7 +39,7 @@ pub fn LoginPage() -> impl IntoView {
                     (Ok(flash), Ok(None)) => {
                         let (email, next, errors, message) = match flash {
                             Some(f) => (f.values.field("email"), f.values.field("next"), f.errors, f.message),
-                            None => (String::new(), next_in_url(), FieldErrors::default(), None),
+                            None => (String::new(), next_in_url.clone(), FieldErrors::default(), None),
                         };
                         view! {
                             <FormMessage message/>
@@ -51,7 +57,7 @@ pub fn LoginPage() -> impl IntoView {
                     }
                     (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
-            })}
+            })}}
         </Suspense>
     }
 }

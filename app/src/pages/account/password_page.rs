@@ -15,8 +15,8 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn PasswordPage() -> impl IntoView {
-    let query = use_query_map();
-    let changed = move || query.get().get("changed").is_some();
+    // Read once, now (see the sign-in page).
+    let changed = use_query_map().get_untracked().get("changed").is_some();
     let flash = Resource::new_blocking(|| (), |_| take_flash(PASSWORD_PAGE.into()));
     let signed_in = Resource::new_blocking(|| (), |_| current_person());
     view! {
@@ -34,7 +34,7 @@ pub fn PasswordPage() -> impl IntoView {
                             Some(f) => (f.errors, f.message),
                             None => (FieldErrors::default(), None),
                         };
-                        let done = (changed() && message.is_none()).then(|| view! {
+                        let done = (changed && message.is_none()).then(|| view! {
                             <div class="notice notice-ok" role="status" data-testid="password-changed">
                                 <p>"Your password was changed. Your other sessions have ended."</p>
                             </div>
@@ -64,7 +64,9 @@ pub fn PasswordPage() -> impl IntoView {
                                     error=errors.get("confirm").map(String::from)/>
                                 <button type="submit">"Change password"</button>
                             </form>
-                            <p><a href=SECOND_FACTOR_PAGE data-testid="second-factor-link">"Second factor (codes from an app at sign-in)"</a></p>
+                            {(!me.must_change_password).then(|| view! {
+                                <p><a href=SECOND_FACTOR_PAGE data-testid="second-factor-link">"Second factor (codes from an app at sign-in)"</a></p>
+                            })}
                         }.into_any()
                     }
                     (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),

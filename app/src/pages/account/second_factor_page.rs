@@ -68,9 +68,11 @@ pub fn SecondFactorPage() -> impl IntoView {
                                         "or type this key into it: "
                                         <code class="secret" data-testid="totp-secret">{enrolment.secret}</code>
                                     </li>
-                                    <li>"Type the six-digit code the app shows for Strata:"</li>
+                                    <li>"Type the six-digit code the app shows for Strata, and your password:"</li>
                                 </ol>
                                 <form method="post" action=ConfirmSecondFactor::url() class="account-form" data-testid="confirm-second-factor">
+                                    <TextField name="password" label="Your password" value="" bare=true required=true
+                                        input_type="password" autocomplete="current-password" error=error("password")/>
                                     <TextField name="code" label="Code from the app" value="" bare=true required=true
                                         autocomplete="one-time-code" error=error("code")/>
                                     <button type="submit">"Turn on the second factor"</button>
