@@ -30,6 +30,9 @@ step "unit, store contract and HTTP tests (SQLite and PostgreSQL), in parallel"
 # sets the per-test timeout. Tests also pass under plain `cargo test`.
 cargo nextest run --workspace --config-file .ci/nextest.toml --profile ci
 
+step "audit chain: export, verify with README's script, edits named"
+.ci/audit_chain.sh debug
+
 step "end-to-end (Chromium, hydrated and without JavaScript)"
 .ci/e2e.sh debug
 

@@ -296,3 +296,35 @@ pub struct NewPerson {
     #[serde(default)]
     pub team_id: String,
 }
+
+/// One event of the audit page: in full, or (outside the reader's full-read scope) only its
+/// place in the chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEventView {
+    pub seq: i64,
+    pub full: bool,
+    pub time: Option<String>,
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    /// The page that shows the entity, where the reader may open it.
+    pub entity_link: Option<String>,
+    /// The team's name.
+    pub team: Option<String>,
+    /// `key: value`, comma-separated.
+    pub details: String,
+    pub digest: String,
+    pub hash: String,
+}
+
+/// A page of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPageView {
+    pub events: Vec<AuditEventView>,
+    /// The `before` of the next (older) page, when there is one.
+    pub next_before: Option<i64>,
+    /// The chain's head, `SEQ:HASH`, for people to record.
+    pub head: String,
+    /// Whether a filter is applied (then only events read in full are listed).
+    pub filtered: bool,
+}

@@ -417,6 +417,30 @@ pub struct AuditEvent {
     pub team_id: Option<TeamId>,
     /// A JSON object (`domain::audit::Details`).
     pub details: String,
+    /// The chain's digest and hash of the event, lowercase hex (`domain::audit_chain`).
+    pub digest: String,
+    pub hash: String,
+}
+
+/// What the audit page filters events by; `None` fields do not filter.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    /// A person's id, or whoever else acted, by name.
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    pub team: Option<TeamId>,
+    /// At or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Before.
+    pub to: Option<DateTime<Utc>>,
+}
+
+impl EventFilter {
+    /// Whether any field filters.
+    pub fn is_empty(&self) -> bool {
+        self == &EventFilter::default()
+    }
 }
 
 /// The audit record. Changes append their event in their own transaction; this records the
@@ -434,6 +458,27 @@ pub trait AuditStore: Send + Sync {
     ) -> StoreResult<()>;
     /// The newest `limit` events, newest first.
     async fn recent_events(&self, limit: u32) -> StoreResult<Vec<AuditEvent>>;
+    /// Up to `limit` events after sequence `after`, in sequence order: the chain, page by page.
+    async fn chain_page(&self, after: i64, limit: u32) -> StoreResult<Vec<AuditEvent>>;
+    /// The chain's head as stored: the last sequence number (0 when empty) and its hash.
+    async fn chain_head(&self) -> StoreResult<(i64, String)>;
+    /// The first and last sequence numbers of events at or after `from` and before `to`.
+    async fn chain_range(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Option<(i64, i64)>>;
+    /// The stored hash of the event `seq`, if there is one.
+    async fn event_hash(&self, seq: i64) -> StoreResult<Option<String>>;
+    /// Up to `limit` events before sequence `before` (all when `None`), newest first, that
+    /// match `filter` and, when `reach` is given, belong to one of its teams.
+    async fn list_events(
+        &self,
+        filter: &EventFilter,
+        reach: Option<&Reach>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditEvent>>;
 }
 
 /// Everything the application needs from storage.

@@ -44,6 +44,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// The tamper-evident audit chain.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Measure every page and chart route on a generated organization (use a release build:
     /// `make bench`). Needs the built browser assets (STRATA_SITE_ROOT).
     Bench {
@@ -60,6 +65,40 @@ enum Command {
         #[arg(long)]
         keep: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Verify the whole chain; names the first broken sequence number and why. Exit code 0
+    /// when it holds, 1 when it does not.
+    Verify {
+        /// A head recorded earlier, `SEQ:HASH` (repeatable): detects a cut tail or a chain
+        /// recomputed after an edit.
+        #[arg(long, value_parser = parse_anchor)]
+        anchor: Vec<app::domain::audit_chain::Anchor>,
+        /// A signed checkpoint file (`strata audit head` writes one; repeatable): its
+        /// signature must be this server's, and the chain must reach it.
+        #[arg(long)]
+        checkpoint: Vec<std::path::PathBuf>,
+    },
+    /// Print the chain's head as a signed checkpoint (JSON, one line) to keep somewhere the
+    /// database cannot rewrite; `SEQ:HASH` and the key's fingerprint go to standard error.
+    Head,
+    /// Write the events of a time range as JSON Lines (to standard output) that verify on
+    /// their own: the first line says where the extract starts.
+    Export {
+        /// RFC 3339 instant; events at or after it.
+        #[arg(long)]
+        from: Option<chrono::DateTime<chrono::Utc>>,
+        /// RFC 3339 instant; events before it.
+        #[arg(long)]
+        to: Option<chrono::DateTime<chrono::Utc>>,
+    },
+}
+
+fn parse_anchor(text: &str) -> Result<app::domain::audit_chain::Anchor, String> {
+    app::domain::audit_chain::Anchor::parse(text)
+        .ok_or_else(|| "expected SEQ:HASH (a sequence number and 64 hex digits)".to_string())
 }
 
 #[derive(Subcommand, Debug)]
@@ -99,6 +138,19 @@ pub async fn run(args: Vec<String>) -> i32 {
         Command::User {
             command: UserCommand::ResetPassword { name },
         } => reset_password(&config, &name).await,
+        Command::Audit {
+            command: AuditCommand::Verify { anchor, checkpoint },
+        } => match audit_verify(&config, anchor, &checkpoint).await {
+            Ok(true) => Ok(()),
+            Ok(false) => return 1,
+            Err(e) => Err(e),
+        },
+        Command::Audit {
+            command: AuditCommand::Head,
+        } => audit_head(&config).await,
+        Command::Audit {
+            command: AuditCommand::Export { from, to },
+        } => audit_export(&config, from, to).await,
         Command::Bench {
             workloads,
             postgres,
@@ -139,7 +191,12 @@ fn cli_principal(task: &str) -> Principal {
 fn init_tracing(filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    // Logs go to standard error: standard output carries what commands print (an export, a
+    // checkpoint, the first administrator's password).
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// Connects with `limits`: the configured ones for serving, `Limits::for_tasks()` for tasks
@@ -226,6 +283,91 @@ async fn rematerialize(config: &Config) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `strata audit verify`: whether the chain holds (printed either way).
+async fn audit_verify(
+    config: &Config,
+    mut anchors: Vec<app::domain::audit_chain::Anchor>,
+    checkpoints: &[std::path::PathBuf],
+) -> Result<bool, Failure> {
+    if !checkpoints.is_empty() {
+        let key = signing_key(config)?.verifying_key();
+        for path in checkpoints {
+            let checkpoint = crate::checkpoint::read(path)?;
+            match checkpoint.verify(&key) {
+                Ok(anchor) => anchors.push(anchor),
+                Err(why) => {
+                    println!("checkpoint {} REFUSED: {why}", path.display());
+                    return Ok(false);
+                }
+            }
+        }
+    }
+    let anchors = &anchors;
+    let db = connect(config, &Limits::for_tasks()).await?;
+    let started = std::time::Instant::now();
+    let actor = cli_principal("audit verify");
+    let result = app::service::audit::verify_chain(&db, &actor, anchors, |_| ()).await?;
+    db.close().await;
+    let ms = started.elapsed().as_millis();
+    match result {
+        Ok(v) => {
+            let head = v.head.map_or("empty".to_string(), |h| h.to_string());
+            println!(
+                "audit chain intact: {} events in {ms} ms; head {head}",
+                v.events
+            );
+            Ok(true)
+        }
+        Err(b) => {
+            println!("audit chain BROKEN at {b}");
+            Ok(false)
+        }
+    }
+}
+
+/// The audit signing key (created on first use).
+fn signing_key(config: &Config) -> Result<ed25519_dalek::SigningKey, Failure> {
+    let path = crate::checkpoint::key_path(config.signing_key_file.as_deref(), &config.data_dir);
+    Ok(crate::checkpoint::load_or_create_key(&path)?)
+}
+
+/// `strata audit head`: the head as a signed checkpoint.
+async fn audit_head(config: &Config) -> Result<(), Failure> {
+    use app::ports::AuditStore as _;
+    let key = signing_key(config)?;
+    let db = connect(config, &Limits::for_tasks()).await?;
+    let (seq, hash) = db.chain_head().await?;
+    db.close().await;
+    let checkpoint = crate::checkpoint::Checkpoint::sign(&key, seq, &hash, chrono::Utc::now())?;
+    println!("{}", serde_json::to_string(&checkpoint)?);
+    eprintln!(
+        "head {seq}:{hash}, signed with key {}",
+        crate::checkpoint::fingerprint(&key.verifying_key())
+    );
+    Ok(())
+}
+
+/// `strata audit export`.
+async fn audit_export(
+    config: &Config,
+    from: Option<chrono::DateTime<chrono::Utc>>,
+    to: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<(), Failure> {
+    use std::io::Write;
+    let db = connect(config, &Limits::for_tasks()).await?;
+    let actor = cli_principal("audit export");
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = app::service::audit::export_chain(&db, &actor, from, to, |line| {
+        writeln!(out, "{line}").map_err(|e| app::error::AppError::Internal(e.to_string()))
+    })
+    .await?;
+    out.flush()?;
+    drop(out);
+    eprintln!("audit export: {written} events");
+    db.close().await;
+    Ok(())
+}
+
 /// `strata user reset-password NAME`.
 async fn reset_password(config: &Config, who: &str) -> Result<(), Failure> {
     let db = connect(config, &config.db_limits).await?;
@@ -297,6 +439,13 @@ async fn serve(config: Config) -> Result<(), Failure> {
     let public = config.public_url.clone();
     let names = crate::hosts::AllowedHosts::new(&config.public_url, &config.allowed_hosts);
     let sweeper = crate::sessions::spawn_sweeper(&db);
+    // The key is made (or read) before serving: a server that cannot sign does not start.
+    let key = signing_key(&config)?;
+    tracing::info!(
+        key = %crate::checkpoint::fingerprint(&key.verifying_key()),
+        "audit checkpoints are signed with this key"
+    );
+    let checkpoints = spawn_daily_checkpoints(&db, key, config.data_dir.join("checkpoints"));
     let state = AppState::new(config, db);
     let app = crate::router::build(state);
     let listener = tokio::net::TcpListener::bind(addr)
@@ -324,5 +473,37 @@ async fn serve(config: Config) -> Result<(), Failure> {
         })
         .await?;
     sweeper.abort();
+    checkpoints.abort();
     Ok(())
+}
+
+/// Writes a signed checkpoint of the chain's head into `dir` once a day (the first at start,
+/// unless today's exists).
+fn spawn_daily_checkpoints(
+    db: &Db,
+    key: ed25519_dalek::SigningKey,
+    dir: std::path::PathBuf,
+) -> tokio::task::JoinHandle<()> {
+    use app::ports::AuditStore as _;
+    let db = db.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3_600));
+        loop {
+            every.tick().await;
+            let written = match db.chain_head().await {
+                Ok((seq, hash)) => {
+                    crate::checkpoint::Checkpoint::sign(&key, seq, &hash, chrono::Utc::now())
+                        .and_then(|c| crate::checkpoint::write_daily(&dir, &c))
+                }
+                Err(e) => Err(e.to_string()),
+            };
+            match written {
+                Ok(Some(path)) => {
+                    tracing::info!(path = %path.display(), "audit checkpoint written")
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "audit checkpoint not written"),
+            }
+        }
+    })
 }

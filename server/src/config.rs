@@ -39,6 +39,9 @@ pub struct Config {
     /// The first administrator's password (`STRATA_ADMIN_PASSWORD`); a random one is printed
     /// when unset. Never logged.
     pub admin_password: Option<String>,
+    /// The Ed25519 key that signs audit checkpoints (`STRATA_SIGNING_KEY_FILE`); `None`: the
+    /// data folder's `audit-signing.key`, created on first use.
+    pub signing_key_file: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Config {
@@ -253,6 +256,7 @@ impl Config {
             session_idle,
             session_absolute,
             admin_password: var("STRATA_ADMIN_PASSWORD"),
+            signing_key_file: var("STRATA_SIGNING_KEY_FILE").map(PathBuf::from),
             request_timeout,
             db_limits: Limits {
                 pool_size,

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod body_limit;
 pub mod catalog;
 pub mod charts;
+pub mod checkpoint;
 pub mod cli;
 pub mod client_address;
 pub mod config;

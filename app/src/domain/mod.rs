@@ -5,6 +5,8 @@ pub mod applicability;
 pub mod attribute_fields;
 pub mod attributes;
 pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod audit_chain;
 pub mod catalog;
 pub mod codes;
 pub mod condition;

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod attempts;
+pub mod audit;
 pub mod authorize;
 pub mod catalog;
 pub mod charts;

@@ -117,7 +117,8 @@ impl Db {
         }
     }
 
-    /// Applies the schema migrations of this backend, and creates the session table.
+    /// Applies the schema migrations of this backend, creates the session table, and chains
+    /// audit events written before the chain existed.
     pub async fn migrate(&self) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         match self {
             Db::Sqlite(pool) => {
@@ -132,6 +133,13 @@ impl Db {
                     .migrate()
                     .await?;
             }
+        }
+        let chained = audit::chain_earlier_events(self).await?;
+        if chained > 0 {
+            tracing::info!(
+                events = chained,
+                "chained the audit events written before the chain"
+            );
         }
         Ok(())
     }

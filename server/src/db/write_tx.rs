@@ -10,7 +10,7 @@
 //!   exclusive one, so a catalog load never interleaves with a workload's requirement rewrite, and
 //!   two catalog loads never race for the same version number.
 
-use super::errors::DbResult;
+use super::errors::{DbError, DbResult};
 use super::{now_micros, Db};
 use app::domain::audit::Details;
 use app::domain::Principal;
@@ -142,14 +142,45 @@ pub struct Event<'a> {
     pub details: &'a Details,
 }
 
-/// Appends `event` at `at` (Unix microseconds) inside the transaction.
+/// Appends `event` at `at` (Unix microseconds) inside the transaction, as the next link of the
+/// chain: one more than the head's sequence, hashed onto the head's hash. The head is read
+/// locked (PostgreSQL `for update`; SQLite's `BEGIN IMMEDIATE` holds the write lock already)
+/// until the transaction ends, so concurrent appends queue here and the chain never forks.
+/// Appends come last in a transaction (`commit`), so the lock is held only until the commit.
 pub async fn append_event(tx: &mut WriteTx, event: &Event<'_>, at: i64) -> DbResult<()> {
+    use app::domain::audit_chain::{body, digest, hex, link, unhex, ChainContent};
     let details = event.details.to_json();
+    let head_sql = match tx {
+        WriteTx::Sqlite(_) => "select seq, hash from audit_head where id = 1",
+        WriteTx::Postgres(_) => "select seq, hash from audit_head where id = 1 for update",
+    };
+    let (head_seq, head_hash): (i64, String) = with_tx!(tx, conn => {
+        sqlx::query_as(head_sql).fetch_one(&mut *conn).await?
+    });
+    let previous = unhex(&head_hash).ok_or_else(|| DbError::corrupt("audit head", &head_hash))?;
+    let seq = head_seq + 1;
+    // The chain names a person by id, anyone else by name.
+    let actor = event.actor_id.unwrap_or(event.actor);
+    let content = ChainContent {
+        seq,
+        at_micros: at,
+        actor,
+        action: event.action,
+        entity: event.entity,
+        details: &details,
+    };
+    // A change whose event cannot be chained is not made.
+    let body = body(&content).map_err(|e| DbError::corrupt("audit event", &e.0))?;
+    let d = digest(&body);
+    let h = link(&previous, &d);
+    let (digest_hex, hash_hex) = (hex(&d), hex(&h));
     with_tx!(tx, conn => {
         sqlx::query(
-            "insert into audit_events (at, actor_id, actor, action, entity, team_id, details) \
-             values ($1, $2, $3, $4, $5, $6, $7)",
+            "insert into audit_events \
+             (seq, at, actor_id, actor, action, entity, team_id, details, digest, hash) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
+        .bind(seq)
         .bind(at)
         .bind(event.actor_id)
         .bind(event.actor)
@@ -157,8 +188,15 @@ pub async fn append_event(tx: &mut WriteTx, event: &Event<'_>, at: i64) -> DbRes
         .bind(event.entity)
         .bind(event.team)
         .bind(&details)
+        .bind(&digest_hex)
+        .bind(&hash_hex)
         .execute(&mut *conn)
         .await?;
+        sqlx::query("update audit_head set seq = $1, hash = $2 where id = 1")
+            .bind(seq)
+            .bind(&hash_hex)
+            .execute(&mut *conn)
+            .await?;
     });
     Ok(())
 }

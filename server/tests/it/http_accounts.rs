@@ -255,6 +255,8 @@ async fn next_only_leads_to_this_site(t: &TestDb) {
 }
 
 async fn failures_slow_an_account_but_never_lock_it_out(t: &TestDb) {
+    let limit = app::service::sign_in::ACCOUNT_FAILURES;
+    crate::support::within_one_window(limit.window_seconds, 40).await;
     let s = seeded(t).await;
     person(&s, "ada@example.org", Role::Contributor).await;
     let attacker = client();
@@ -280,6 +282,8 @@ async fn failures_slow_an_account_but_never_lock_it_out(t: &TestDb) {
 }
 
 async fn one_address_is_refused_after_sixty_attempts_in_ten_minutes(t: &TestDb) {
+    let limit = app::service::attempts::SIGN_IN_PER_ADDRESS;
+    crate::support::within_one_window(limit.window_seconds, 40).await;
     let s = seeded(t).await;
     let c = client();
     for i in 0..60 {

@@ -281,6 +281,31 @@ impl AuditStore for Failing {
     async fn recent_events(&self, limit: u32) -> StoreResult<Vec<AuditEvent>> {
         self.db.recent_events(limit).await
     }
+    async fn chain_page(&self, after: i64, limit: u32) -> StoreResult<Vec<AuditEvent>> {
+        self.db.chain_page(after, limit).await
+    }
+    async fn chain_head(&self) -> StoreResult<(i64, String)> {
+        self.db.chain_head().await
+    }
+    async fn chain_range(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Option<(i64, i64)>> {
+        self.db.chain_range(from, to).await
+    }
+    async fn event_hash(&self, seq: i64) -> StoreResult<Option<String>> {
+        self.db.event_hash(seq).await
+    }
+    async fn list_events(
+        &self,
+        f: &EventFilter,
+        r: Option<&Reach>,
+        b: Option<i64>,
+        l: u32,
+    ) -> StoreResult<Vec<AuditEvent>> {
+        self.db.list_events(f, r, b, l).await
+    }
 }
 
 fn request_id(res: &reqwest::Response) -> String {

@@ -260,6 +260,7 @@ async fn a_sign_in_with_a_second_factor_takes_each_code_and_recovery_code_once(t
 }
 
 async fn too_many_wrong_codes_end_the_sign_in_even_before_a_right_one(t: &TestDb) {
+    crate::support::within_one_window(CODE_ATTEMPTS.window_seconds, 40).await;
     let s = seeded(t).await;
     let email = "bo@example.org";
     person(&s, email, Role::Contributor).await;

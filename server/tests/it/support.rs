@@ -99,6 +99,18 @@ async fn postgres() -> TestDb {
     }
 }
 
+/// Limits count attempts in fixed windows (`service::attempts::window_start`): a test whose
+/// attempts must fall in one window waits for the next window when this one ends within
+/// `margin` seconds, instead of failing now and then at a boundary.
+pub async fn within_one_window(window_seconds: i64, margin: i64) {
+    let now = chrono::Utc::now().timestamp();
+    let left = window_seconds - now.rem_euclid(window_seconds);
+    if left < margin {
+        let wait = u64::try_from(left + 1).unwrap_or(1);
+        tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+    }
+}
+
 impl TestDb {
     /// Runs one SQL statement directly, beside the store (to break stored data on purpose).
     pub async fn exec(&self, sql: &str) {
