@@ -233,6 +233,9 @@ pub struct Me {
     pub may_register: bool,
     /// Whether they administer people, teams and roles.
     pub may_administer: bool,
+    /// Whether they read the audit log (some events perhaps as digests only).
+    #[serde(default)]
+    pub may_read_audit: bool,
 }
 
 /// The signed-in person's second factor, for their account page.
@@ -327,4 +330,16 @@ pub struct AuditPageView {
     pub head: String,
     /// Whether a filter is applied (then only events read in full are listed).
     pub filtered: bool,
+}
+
+/// A verification of the audit chain started from the audit page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyJobView {
+    pub done: bool,
+    /// Events checked so far.
+    pub checked: u64,
+    /// Once done: whether the chain holds.
+    pub intact: bool,
+    /// Once done: what it found, in words.
+    pub outcome: Option<String>,
 }

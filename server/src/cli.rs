@@ -445,8 +445,10 @@ async fn serve(config: Config) -> Result<(), Failure> {
         key = %crate::checkpoint::fingerprint(&key.verifying_key()),
         "audit checkpoints are signed with this key"
     );
+    let fingerprint = crate::checkpoint::fingerprint(&key.verifying_key());
     let checkpoints = spawn_daily_checkpoints(&db, key, config.data_dir.join("checkpoints"));
-    let state = AppState::new(config, db);
+    let mut state = AppState::new(config, db);
+    state.signing_fingerprint = Some(fingerprint);
     let app = crate::router::build(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

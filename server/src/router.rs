@@ -40,7 +40,8 @@ fn routes() -> Vec<AxumRouteListing> {
 pub const HEALTH: &str = "/health";
 pub const PHASE_TEAM_CHART: &str = "/charts/workloads-by-phase-and-team.svg";
 pub const LAYER_CHART: &str = "/charts/workloads/{id}/required-by-layer.svg";
-pub const ROUTES: [&str; 3] = [HEALTH, PHASE_TEAM_CHART, LAYER_CHART];
+pub const AUDIT_EXPORT: &str = "/audit/export.jsonl";
+pub const ROUTES: [&str; 4] = [HEALTH, PHASE_TEAM_CHART, LAYER_CHART, AUDIT_EXPORT];
 
 /// The paths of the page routes, as Leptos lists them (`/workloads/:id`).
 pub fn page_paths() -> Vec<String> {
@@ -62,6 +63,7 @@ pub fn build(state: AppState) -> Router {
         .route(HEALTH, get(health))
         .route(PHASE_TEAM_CHART, get(crate::charts::phase_and_team))
         .route(LAYER_CHART, get(crate::charts::required_by_layer))
+        .route(AUDIT_EXPORT, get(crate::audit_export::export))
         .leptos_routes_with_context(&state, routes(), context.clone(), {
             let options = options.clone();
             move || shell(options.clone())

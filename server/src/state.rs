@@ -20,6 +20,10 @@ pub struct AppState {
     /// Argon2id, with a cap on how many hashes run at once.
     pub hasher: SharedHasher,
     pub session_rules: SessionRules,
+    /// Verifications of the audit chain started from the audit page.
+    pub verify_jobs: Arc<app::service::audit::VerifyJobs>,
+    /// The fingerprint of the key that signs audit checkpoints (`serve` sets it).
+    pub signing_fingerprint: Option<String>,
 }
 
 impl AppState {
@@ -43,6 +47,8 @@ impl AppState {
         };
         AppState {
             hasher,
+            verify_jobs: Arc::default(),
+            signing_fingerprint: None,
             session_rules,
             config: Arc::new(config),
             db,
@@ -57,6 +63,10 @@ impl AppState {
         provide_context(self.store.clone());
         provide_context(self.hasher.clone());
         provide_context(self.session_rules.clone());
+        provide_context(self.verify_jobs.clone());
+        if let Some(f) = &self.signing_fingerprint {
+            provide_context(app::api::context::SigningKeyFingerprint(f.clone()));
+        }
     }
 }
 

@@ -142,6 +142,10 @@ pub async fn current_person() -> Result<Option<Me>, AppError> {
                     &c.principal,
                     crate::domain::policy::Action::Administer,
                 ),
+                may_read_audit: crate::service::authorize::may(
+                    &c.principal,
+                    crate::domain::policy::Action::ReadAuditChain,
+                ),
             }
         }))
     })

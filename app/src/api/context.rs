@@ -62,6 +62,16 @@ pub fn hasher() -> Result<crate::ports::SharedHasher, AppError> {
         .ok_or_else(|| AppError::Internal(crate::error::log_internal("no hasher in context")))
 }
 
+/// The background verifications of the audit chain.
+pub fn verify_jobs() -> Result<std::sync::Arc<crate::service::audit::VerifyJobs>, AppError> {
+    use_context::<std::sync::Arc<crate::service::audit::VerifyJobs>>()
+        .ok_or_else(|| AppError::Internal(crate::error::log_internal("no verify jobs in context")))
+}
+
+/// The fingerprint of the key that signs audit checkpoints (the audit page shows it).
+#[derive(Clone, Debug)]
+pub struct SigningKeyFingerprint(pub String);
+
 /// The session rules the server runs with.
 pub fn session_rules() -> Result<crate::service::sessions::SessionRules, AppError> {
     use_context::<crate::service::sessions::SessionRules>().ok_or_else(|| {

@@ -45,12 +45,12 @@ const fn e(kind: Kind, path: &'static str, guard: Guard) -> Endpoint {
     Endpoint { kind, path, guard }
 }
 
-use Action::{Administer, ChangeWorkloads, ReadCatalog, ReadWorkloads};
+use Action::{Administer, ChangeWorkloads, ReadAuditChain, ReadCatalog, ReadWorkloads};
 use Guard::{Anywhere, OnWorkload, PhaseChange, Public, SignedIn};
 use Kind::{Page, Route, ServerFunction};
 
 /// Every endpoint. Pages use Leptos's path syntax (`:id`), routes axum's (`{id}`).
-pub const ENDPOINTS: [Endpoint; 51] = [
+pub const ENDPOINTS: [Endpoint; 57] = [
     e(Page, "/", Anywhere(ReadWorkloads)),
     e(Page, "/catalog", Anywhere(ReadCatalog)),
     e(Page, "/login", Public),
@@ -64,6 +64,7 @@ pub const ENDPOINTS: [Endpoint; 51] = [
     e(Page, "/admin/people", Anywhere(Administer)),
     e(Page, "/admin/people/:id", Anywhere(Administer)),
     e(Page, "/admin/teams", Anywhere(Administer)),
+    e(Page, "/audit", Anywhere(ReadAuditChain)),
     e(ServerFunction, "/api/take_flash", Public),
     e(ServerFunction, "/api/sign_in", Public),
     e(ServerFunction, "/api/me", Public),
@@ -147,7 +148,24 @@ pub const ENDPOINTS: [Endpoint; 51] = [
         "/api/set_team_archived",
         Anywhere(Administer),
     ),
+    e(
+        ServerFunction,
+        "/api/list_audit_events",
+        Anywhere(ReadAuditChain),
+    ),
+    e(
+        ServerFunction,
+        "/api/verify_audit_chain",
+        Anywhere(ReadAuditChain),
+    ),
+    e(ServerFunction, "/api/audit_job", Anywhere(ReadAuditChain)),
+    e(
+        ServerFunction,
+        "/api/audit_signing_key",
+        Anywhere(ReadAuditChain),
+    ),
     e(Route, "/health", Public),
+    e(Route, "/audit/export.jsonl", Anywhere(ReadAuditChain)),
     e(
         Route,
         "/charts/workloads-by-phase-and-team.svg",

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod audit;
 pub mod catalog;
 pub mod home;
 pub mod workloads;

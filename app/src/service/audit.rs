@@ -282,3 +282,103 @@ fn details_text(details: &str) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// Verifications started from the audit page, run in the background so that a long chain
+/// does not hold a request: each reports its progress until it ends. Kept in memory (a
+/// restart forgets them; verifying again is cheap to start).
+#[derive(Default)]
+pub struct VerifyJobs {
+    jobs: std::sync::Mutex<std::collections::HashMap<u64, (String, crate::dto::VerifyJobView)>>,
+    next: std::sync::atomic::AtomicU64,
+}
+
+/// Who a job belongs to: a person by id, anyone else by name.
+fn owner_of(caller: &Principal) -> String {
+    caller
+        .person()
+        .map_or_else(|| caller.actor_label().to_string(), |p| p.id.to_string())
+}
+
+/// Jobs kept; the oldest are forgotten first.
+const JOBS_KEPT: usize = 64;
+
+impl VerifyJobs {
+    fn set(&self, id: u64, owner: &str, view: crate::dto::VerifyJobView) {
+        if let Ok(mut jobs) = self.jobs.lock() {
+            if jobs.len() >= JOBS_KEPT && !jobs.contains_key(&id) {
+                if let Some(oldest) = jobs.keys().min().copied() {
+                    jobs.remove(&oldest);
+                }
+            }
+            jobs.insert(id, (owner.to_string(), view));
+        }
+    }
+
+    /// Starts verifying the chain for `caller`; returns the job's number.
+    pub fn start(
+        self: &std::sync::Arc<Self>,
+        store: crate::ports::SharedStore,
+        caller: Principal,
+    ) -> Result<u64, AppError> {
+        require(&caller, Action::ReadAuditChain)?;
+        let id = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let owner = owner_of(&caller);
+        let running = crate::dto::VerifyJobView {
+            done: false,
+            checked: 0,
+            outcome: None,
+            intact: false,
+        };
+        self.set(id, &owner, running);
+        let jobs = self.clone();
+        tokio::spawn(async move {
+            let progress = |checked: u64| {
+                jobs.set(
+                    id,
+                    &owner,
+                    crate::dto::VerifyJobView {
+                        done: false,
+                        checked,
+                        outcome: None,
+                        intact: false,
+                    },
+                );
+            };
+            let result = verify_chain(&*store, &caller, &[], progress).await;
+            let view = match result {
+                Ok(Ok(v)) => crate::dto::VerifyJobView {
+                    done: true,
+                    checked: v.events,
+                    intact: true,
+                    outcome: Some(format!(
+                        "The chain is intact: {} events, head {}.",
+                        v.events,
+                        v.head.map_or_else(|| "none".to_string(), |h| h.to_string())
+                    )),
+                },
+                Ok(Err(b)) => crate::dto::VerifyJobView {
+                    done: true,
+                    checked: 0,
+                    intact: false,
+                    outcome: Some(format!("The chain is broken at {b}.")),
+                },
+                Err(e) => crate::dto::VerifyJobView {
+                    done: true,
+                    checked: 0,
+                    intact: false,
+                    outcome: Some(format!("The verification could not run: {e}")),
+                },
+            };
+            jobs.set(id, &owner, view);
+        });
+        Ok(id)
+    }
+
+    /// The job `id` as its owner sees it; `None` for another person's or an unknown one.
+    pub fn get(&self, id: u64, caller: &Principal) -> Option<crate::dto::VerifyJobView> {
+        let jobs = self.jobs.lock().ok()?;
+        jobs.get(&id)
+            .filter(|(owner, _)| *owner == owner_of(caller))
+            .map(|(_, view)| view.clone())
+    }
+}

@@ -55,6 +55,8 @@ pub fn all(org: &Org, size: usize) -> Vec<Route> {
             "chart layers",
             format!("/charts/workloads/{workload}/required-by-layer.svg"),
         ),
+        r("audit log", "/audit".into()),
+        r("audit log filtered", "/audit?action=workload.create".into()),
     ]
 }
 
@@ -77,6 +79,7 @@ pub fn for_contributor(org: &Org) -> Vec<Route> {
             "/charts/workloads-by-phase-and-team.svg".into(),
         ),
         r("contributor: 2nd factor", "/account/second-factor".into()),
+        r("contributor: audit log", "/audit".into()),
     ]
 }
 

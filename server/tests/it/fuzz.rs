@@ -15,7 +15,7 @@ use strata_server::bench::draw::Draw;
 const REQUESTS: usize = 3_000;
 
 /// Server functions that take JSON, with the argument names each expects.
-const JSON_FUNCTIONS: [(&str, &[&str]); 16] = [
+const JSON_FUNCTIONS: [(&str, &[&str]); 19] = [
     ("list_workloads", &["query"]),
     ("get_workload", &["id"]),
     ("get_edit_form", &["id"]),
@@ -32,6 +32,9 @@ const JSON_FUNCTIONS: [(&str, &[&str]); 16] = [
     ("second_factor_status", &[]),
     ("pending_sign_in", &[]),
     ("security_settings", &[]),
+    ("list_audit_events", &["query"]),
+    ("audit_job", &["id"]),
+    ("audit_signing_key", &[]),
 ];
 
 /// Server functions that take a form (what a browser without JavaScript posts). Not

@@ -207,6 +207,9 @@ fn request(
                 "remove_second_factor" => form(vec![("password", String::new())]),
                 "start_second_factor" => form(Vec::new()),
                 "set_second_factor_required" => form(vec![("required", "false".into())]),
+                "list_audit_events" => json(r#"{"query":{}}"#.into()),
+                "audit_job" => json(r#"{"id":1}"#.into()),
+                "verify_audit_chain" => form(Vec::new()),
                 // Refused for the empty name; restoring a team in use changes nothing.
                 "add_team" => form(vec![("name", String::new())]),
                 "rename_team" => form(vec![("id", team.into()), ("name", String::new())]),

@@ -1,0 +1,121 @@
+//! The audit page and its extract through the real router on both backends: the head and a
+//! background verification that ends "intact", events of other teams as digests only for a
+//! contributor, filters that list only what the reader reads in full, an extract that
+//! verifies in the caller's scope, and a bad filter named.
+
+use crate::http::{body, seeded, Running};
+use crate::http_accounts::{as_role, lead};
+use crate::http_forms::{location, post_form};
+use crate::on_both_backends;
+use crate::support::TestDb;
+use app::domain::audit_chain::{unhex, StoredLink, Verifier};
+use app::domain::policy::Role;
+use app::dto::VerifyJobView;
+
+async fn job(c: &reqwest::Client, s: &Running, id: &str) -> Option<VerifyJobView> {
+    c.post(format!("{}/api/audit_job", s.base))
+        .header("content-type", "application/json")
+        .body(format!(r#"{{"id":{id}}}"#))
+        .send()
+        .await
+        .expect("call")
+        .json()
+        .await
+        .expect("json")
+}
+
+async fn a_verification_runs_in_the_background_and_ends_intact(t: &TestDb) {
+    let s = seeded(t).await;
+    let c = lead(&s).await;
+    let page = body(&c, format!("{}/audit", s.base)).await;
+    assert!(page.contains("data-testid=\"chain-head\""), "{page}");
+    let res = post_form(&c, &s.base, "verify_audit_chain", "/audit", &[]).await;
+    let to = location(&res);
+    let id = to
+        .strip_prefix("/audit?job=")
+        .expect("the job's page")
+        .to_string();
+    let mut done = None;
+    for _ in 0..100 {
+        let j = job(&c, &s, &id).await.expect("the owner sees the job");
+        if j.done {
+            done = Some(j);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let done = done.expect("the verification ended");
+    assert!(done.intact, "{done:?}");
+    assert!(done.outcome.expect("outcome").contains("intact"));
+    let page = body(&c, format!("{}{to}", s.base)).await;
+    assert!(page.contains("data-testid=\"verify-outcome\""));
+    // Someone else does not see another person's job.
+    let other = lead(&s).await;
+    assert_eq!(job(&other, &s, &id).await, None);
+}
+
+async fn a_contributor_reads_other_teams_events_as_digests_and_filters_only_their_own(t: &TestDb) {
+    let s = seeded(t).await;
+    let c = as_role(&s, Role::Contributor).await;
+    let page = body(&c, format!("{}/audit", s.base)).await;
+    assert!(page.contains("Another team&#x27;s event") || page.contains("Another team's event"));
+    let filtered = body(&c, format!("{}/audit?action=workload.create", s.base)).await;
+    assert!(filtered.contains("workload.create"));
+    assert!(
+        !filtered.contains("digest-only"),
+        "a filter lists only what they read"
+    );
+    // The extract verifies in their scope, other teams' events as digests.
+    let text = body(&c, format!("{}/audit/export.jsonl", s.base)).await;
+    let lines: Vec<&str> = text.lines().collect();
+    let start: serde_json::Value = serde_json::from_str(lines[0]).expect("start");
+    let mut v = Verifier::new(
+        start["first_seq"].as_i64().expect("seq"),
+        unhex(start["previous_hash"].as_str().expect("hash")).expect("hex"),
+    );
+    let mut digests_only = 0;
+    for line in &lines[1..] {
+        let e: serde_json::Value = serde_json::from_str(line).expect("event");
+        if e.get("action").is_none() {
+            digests_only += 1;
+        }
+        v.check(&StoredLink {
+            seq: e["seq"].as_i64().expect("seq"),
+            body: None,
+            digest: e["digest"].as_str().expect("digest").into(),
+            hash: e["hash"].as_str().expect("hash").into(),
+        })
+        .expect("links");
+    }
+    assert!(digests_only > 0 && digests_only < lines.len() - 1);
+    v.finish().expect("holds");
+}
+
+async fn a_bad_filter_is_named_and_a_visitor_is_sent_to_sign_in(t: &TestDb) {
+    let s = seeded(t).await;
+    let c = lead(&s).await;
+    let res = c
+        .get(format!("{}/audit/export.jsonl?from=yesterday", s.base))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status(), 400);
+    assert!(res
+        .text()
+        .await
+        .expect("body")
+        .contains("from must be a date"));
+    let visitor = crate::http::client();
+    let res = visitor
+        .get(format!("{}/audit/export.jsonl", s.base))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status(), 401);
+}
+
+on_both_backends!(
+    a_verification_runs_in_the_background_and_ends_intact,
+    a_contributor_reads_other_teams_events_as_digests_and_filters_only_their_own,
+    a_bad_filter_is_named_and_a_visitor_is_sent_to_sign_in
+);
