@@ -121,6 +121,40 @@ async fn measure(
     result
 }
 
+/// Events the bench's chain holds when it is verified and the audit page is measured.
+const CHAIN_EVENTS: u64 = 100_000;
+/// Changes timed for the append overhead, with and without the chain.
+const APPENDS_TIMED: u64 = 1_000;
+
+/// The audit chain's figures: what an append costs a change (a transaction each, with the
+/// chain and without), then the time to verify a chain of `CHAIN_EVENTS`.
+async fn audit_chain(db: &Db, backend: server::Backend) -> Result<(), Failure> {
+    use app::ports::AuditStore as _;
+    let at = Instant::now();
+    db.append_plain_bench_events(APPENDS_TIMED).await?;
+    let plain = APPENDS_TIMED as f64 / at.elapsed().as_secs_f64();
+    let at = Instant::now();
+    db.append_bench_events(APPENDS_TIMED, 1).await?;
+    let chained = APPENDS_TIMED as f64 / at.elapsed().as_secs_f64();
+    let (head, _) = db.chain_head().await?;
+    let missing = CHAIN_EVENTS.saturating_sub(u64::try_from(head).unwrap_or(0));
+    db.append_bench_events(missing, 5_000).await?;
+    let at = Instant::now();
+    let system = Principal::System("strata bench".into());
+    let verified = app::service::audit::verify_chain(db, &system, &[], |_| ()).await?;
+    let took = at.elapsed();
+    let events = verified
+        .map_err(|b| format!("the bench's chain is broken at {b}"))?
+        .events;
+    println!(
+        "{}: audit chain: {events} events verified in {} ms ({:.0} events/s); changes with          the chain {chained:.0}/s, without {plain:.0}/s (one transaction each)",
+        backend.name(),
+        took.as_millis(),
+        events as f64 / took.as_secs_f64(),
+    );
+    Ok(())
+}
+
 async fn measure_on(
     options: &Options,
     backend: server::Backend,
@@ -135,13 +169,15 @@ async fn measure_on(
         crate::catalog::load_starter(&store, &Principal::System("strata bench".into())).await?;
         let at = Instant::now();
         let org = org::build(&store, org::Size::for_workloads(size)).await?;
+        audit_chain(&db, backend).await?;
         // What a database in use has: the statistics (and, on PostgreSQL, the visibility map)
         // that autovacuum or `PRAGMA optimize` keep after a bulk of writes.
         match &db {
             Db::Sqlite(p) => sqlx::query("analyze").execute(p).await.map(|_| ())?,
             Db::Postgres(p) => sqlx::query(
                 "vacuum analyze workload_versions, workload_owners, workload_tags, requirements, role_grants, credentials, \
-                 workload_open_layers, workload_counts, open_layer_counts, workloads, teams, users",
+                 workload_open_layers, workload_counts, open_layer_counts, workloads, teams, users, \
+                 audit_events",
             )
             .execute(p)
             .await

@@ -288,3 +288,66 @@ impl AuditStore for Db {
         Ok(list_events(self, filter, reach, before, limit).await?)
     }
 }
+
+impl Db {
+    /// Appends `n` sign-in events through the chain's own append, `per_transaction` at a time:
+    /// how the bench fills a chain of 100,000 events quickly (not used by the application).
+    pub async fn append_bench_events(&self, n: u64, per_transaction: u64) -> DbResult<()> {
+        let details = Details::new().with("bench", true);
+        let mut left = n;
+        while left > 0 {
+            let batch = left.min(per_transaction.max(1));
+            let mut tx = self.begin_write(Scope::Record).await?;
+            for _ in 0..batch {
+                let event = Event {
+                    actor_id: None,
+                    actor: "strata bench",
+                    action: "session.sign_in_failed",
+                    entity: "unknown account",
+                    team: None,
+                    details: &details,
+                };
+                append_event(&mut tx, &event, now_micros()).await?;
+            }
+            match tx {
+                WriteTx::Sqlite(t) => t.commit().await?,
+                WriteTx::Postgres(t) => t.commit().await?,
+            }
+            left -= batch;
+        }
+        Ok(())
+    }
+
+    /// The same row written `n` times, one transaction each, into a table without the chain
+    /// (created here): the bench's baseline for what the chain costs a change.
+    pub async fn append_plain_bench_events(&self, n: u64) -> DbResult<()> {
+        with_pool!(self, pool => {
+            sqlx::query(
+                "create table if not exists bench_plain_events (at bigint not null, \
+                 actor_id text, actor text not null, action text not null, entity text not null, \
+                 team_id text, details text not null)",
+            )
+            .execute(pool)
+            .await?;
+        });
+        for _ in 0..n {
+            let mut tx = self.begin_write(Scope::Record).await?;
+            with_tx!(&mut tx, conn => {
+                sqlx::query(
+                    "insert into bench_plain_events \
+                     (at, actor_id, actor, action, entity, team_id, details) \
+                     values ($1, null, 'strata bench', 'session.sign_in_failed', \
+                     'unknown account', null, '{\"bench\":true}')",
+                )
+                .bind(now_micros())
+                .execute(&mut *conn)
+                .await?;
+            });
+            match tx {
+                WriteTx::Sqlite(t) => t.commit().await?,
+                WriteTx::Postgres(t) => t.commit().await?,
+            }
+        }
+        Ok(())
+    }
+}

@@ -298,7 +298,21 @@ async fn events_written_before_the_chain_are_chained_by_migrate(t: &TestDb) {
     assert_eq!(verify(&*s, &[]).await.expect("holds").events, 4);
 }
 
+async fn a_failed_append_fails_the_change_and_leaves_nothing(t: &TestDb) {
+    let s = store(t);
+    t.exec("update audit_head set hash = 'not a hash' where id = 1")
+        .await;
+    assert!(s.create_team("Never", false, &by("test")).await.is_err());
+    let teams = s.list_teams().await.expect("teams");
+    assert!(
+        teams.iter().all(|t| t.name != "Never"),
+        "no half-made change"
+    );
+    assert_eq!(t.scalar("select count(*) from audit_events").await, 0);
+}
+
 on_both_backends!(
+    a_failed_append_fails_the_change_and_leaves_nothing,
     every_change_is_chained_and_the_whole_chain_verifies,
     an_edited_event_is_named,
     a_deleted_event_in_the_middle_is_named,
