@@ -272,7 +272,8 @@ impl Verifier {
                     .into(),
             ));
         }
-        if let Some(anchor) = self.anchors.iter().find(|a| a.seq == event.seq) {
+        // Every anchor of this sequence, should two be given.
+        for anchor in self.anchors.iter().filter(|a| a.seq == event.seq) {
             if anchor.hash != stored_hash {
                 return Err(broken(format!(
                     "its hash differs from the recorded anchor {anchor} (the chain was \

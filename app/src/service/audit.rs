@@ -54,12 +54,22 @@ pub async fn verify_chain(
     for anchor in anchors {
         verifier = verifier.with_anchor(*anchor);
     }
-    let (mut after, mut checked) = (0_i64, 0_u64);
-    loop {
+    // The head first: events appended while the chain is read are not this check's, so a
+    // busy server is not reported broken.
+    let (head_seq, head_hash) = store.chain_head().await?;
+    // From the lowest sequence there is: a row numbered below 1 is not part of any chain and
+    // breaks it, rather than going unread.
+    let (mut after, mut checked) = (i64::MIN, 0_u64);
+    let mut beyond_head = None;
+    'pages: loop {
         let page = store.chain_page(after, PAGE).await?;
         let Some(last) = page.last() else { break };
         after = last.seq;
         for e in &page {
+            if e.seq > head_seq && e.seq > 0 {
+                beyond_head = Some(e.seq);
+                break 'pages;
+            }
             let link = StoredLink {
                 seq: e.seq,
                 body: Some(body(&content_of(e))),
@@ -79,7 +89,17 @@ pub async fn verify_chain(
     };
     // The head the store records is a weak anchor of its own: a tail cut without updating it
     // shows here even when nobody recorded an anchor.
-    let (head_seq, head_hash) = store.chain_head().await?;
+    // Rows past the head are fine only when an append moved the head meanwhile.
+    if let Some(seq) = beyond_head {
+        if store.chain_head().await?.0 < seq {
+            return Ok(Err(Break {
+                seq,
+                reason: "it lies past the chain's recorded head (an event was added outside \
+                         the chain)"
+                    .into(),
+            }));
+        }
+    }
     let ends_at = verified.head.map_or(0, |h| h.seq);
     if head_seq != ends_at || (head_seq > 0 && verified.head.map(|h| h.hash) != unhex(&head_hash)) {
         return Ok(Err(Break {

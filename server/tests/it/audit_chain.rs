@@ -132,6 +132,20 @@ async fn a_deleted_event_in_the_middle_is_named(t: &TestDb) {
     assert!(b.reason.contains("missing"), "{b}");
 }
 
+async fn an_event_numbered_below_the_chain_is_not_left_unread(t: &TestDb) {
+    let s = store(t);
+    six_teams(&s).await;
+    t.exec(&format!(
+        "insert into audit_events (seq, at, actor, action, entity, details, digest, hash) \
+         values (0, 1, 'x', 'team.create', 'forged', '{{}}', '{}', '{}')",
+        "0".repeat(64),
+        "0".repeat(64)
+    ))
+    .await;
+    let b = verify(&*s, &[]).await.expect_err("a forged row below 1");
+    assert!(b.reason.contains("out of order"), "{b}");
+}
+
 async fn a_reordered_pair_is_named(t: &TestDb) {
     let s = store(t);
     six_teams(&s).await;
@@ -317,6 +331,7 @@ on_both_backends!(
     an_edited_event_is_named,
     a_deleted_event_in_the_middle_is_named,
     a_reordered_pair_is_named,
+    an_event_numbered_below_the_chain_is_not_left_unread,
     a_cut_off_tail_is_found_by_the_head_or_an_anchor,
     a_chain_recomputed_after_an_edit_is_found_by_an_anchor,
     fifty_concurrent_changes_make_one_unbroken_chain,
