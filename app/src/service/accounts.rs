@@ -19,6 +19,32 @@ fn internal(e: String) -> AppError {
     AppError::Internal(log_internal(e))
 }
 
+/// Whether `password` is the signed-in `person`'s own. Guessing it here meets the sign-in
+/// throttle: the same limit per address, the same failure count per account (a wrong one
+/// counts as a failure). What a password change and the second factor's set-up and removal ask.
+pub async fn own_password_is_right(
+    store: &dyn Store,
+    hasher: &dyn PasswordHasher,
+    person: &crate::domain::Person,
+    client: &str,
+    password: &str,
+) -> Result<bool, AppError> {
+    let credentials = store
+        .credentials(&person.id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    attempt(store, SIGN_IN_PER_ADDRESS, client, chrono::Utc::now()).await?;
+    let throttle = AccountThrottle::wait(store, &person.email, chrono::Utc::now()).await?;
+    let right = hasher
+        .verify(password, credentials.password_hash.as_deref())
+        .await
+        .map_err(internal)?;
+    if !right {
+        throttle.failed(store).await?;
+    }
+    Ok(right)
+}
+
 /// The signed-in person changes their password: the current one is required, the new one meets
 /// the rules and is typed twice. Returns the account's new session epoch (the change ended
 /// every other session; the caller's own carries on with the new epoch).
@@ -47,20 +73,7 @@ pub async fn change_password(
     if !errors.is_empty() {
         return Ok(Outcome::Refused(Refusal::fields(errors)));
     }
-    let credentials = store
-        .credentials(&person.id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    // Guessing the current password here meets the sign-in throttle: the same limit per
-    // address, the same failure count per account.
-    attempt(store, SIGN_IN_PER_ADDRESS, client, chrono::Utc::now()).await?;
-    let throttle = AccountThrottle::wait(store, &person.email, chrono::Utc::now()).await?;
-    let right = hasher
-        .verify(current, credentials.password_hash.as_deref())
-        .await
-        .map_err(internal)?;
-    if !right {
-        throttle.failed(store).await?;
+    if !own_password_is_right(store, hasher, person, client, current).await? {
         return Ok(Outcome::Refused(Refusal::field(
             "current",
             "This is not your current password.",

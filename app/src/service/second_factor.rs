@@ -12,7 +12,7 @@
 
 use super::attempts::{attempt, window_start, Limit, SIGN_IN_PER_ADDRESS};
 use super::sessions::second_factor_required_of;
-use super::sign_in::{AccountThrottle, SignedIn, SIGNED_IN};
+use super::sign_in::{SignedIn, SIGNED_IN};
 use super::totp::{self, Secret};
 use super::{Outcome, Refusal};
 use crate::domain::audit::Details;
@@ -267,24 +267,9 @@ async fn password_refusal(
     if password.is_empty() {
         return Ok(Some(Refusal::field("password", "Enter your password.")));
     }
-    let credentials = store
-        .credentials(&person.id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    attempt(store, SIGN_IN_PER_ADDRESS, client, chrono::Utc::now()).await?;
-    let throttle = AccountThrottle::wait(store, &person.email, chrono::Utc::now()).await?;
-    let right = hasher
-        .verify(password, credentials.password_hash.as_deref())
-        .await
-        .map_err(internal)?;
-    if right {
-        return Ok(None);
-    }
-    throttle.failed(store).await?;
-    Ok(Some(Refusal::field(
-        "password",
-        "This is not your password.",
-    )))
+    let right =
+        super::accounts::own_password_is_right(store, hasher, person, client, password).await?;
+    Ok((!right).then(|| Refusal::field("password", "This is not your password.")))
 }
 
 /// Finishes the set-up with the person's password and a code of the app at `now` (Unix

@@ -34,10 +34,7 @@ async fn record(
         details,
     };
     append_event(&mut tx, &event, now_micros()).await?;
-    match tx {
-        WriteTx::Sqlite(t) => t.commit().await?,
-        WriteTx::Postgres(t) => t.commit().await?,
-    }
+    tx.commit_appended().await?;
     Ok(())
 }
 
@@ -234,10 +231,7 @@ pub(super) async fn chain_earlier_events(db: &Db) -> DbResult<u64> {
             .execute(&mut *conn)
             .await?;
     });
-    match tx {
-        WriteTx::Sqlite(t) => t.commit().await?,
-        WriteTx::Postgres(t) => t.commit().await?,
-    }
+    tx.commit_appended().await?;
     Ok(count)
 }
 
@@ -309,10 +303,7 @@ impl Db {
                 };
                 append_event(&mut tx, &event, now_micros()).await?;
             }
-            match tx {
-                WriteTx::Sqlite(t) => t.commit().await?,
-                WriteTx::Postgres(t) => t.commit().await?,
-            }
+            tx.commit_appended().await?;
             left -= batch;
         }
         Ok(())
@@ -343,10 +334,7 @@ impl Db {
                 .execute(&mut *conn)
                 .await?;
             });
-            match tx {
-                WriteTx::Sqlite(t) => t.commit().await?,
-                WriteTx::Postgres(t) => t.commit().await?,
-            }
+            tx.commit_appended().await?;
         }
         Ok(())
     }

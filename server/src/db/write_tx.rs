@@ -122,6 +122,12 @@ impl WriteTx {
             details: &change.details,
         };
         append_event(&mut self, &event, now_micros()).await?;
+        self.commit_appended().await
+    }
+
+    /// Commits a transaction whose audit events the caller appended itself (`append_event`):
+    /// events of their own, the chain's upkeep and the bench's fill.
+    pub async fn commit_appended(self) -> DbResult<()> {
         match self {
             WriteTx::Sqlite(t) => t.commit().await?,
             WriteTx::Postgres(t) => t.commit().await?,
