@@ -481,6 +481,64 @@ pub trait AuditStore: Send + Sync {
     ) -> StoreResult<Vec<AuditEvent>>;
 }
 
+/// A verification of the audit chain run in the background (the audit page's button).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verification {
+    pub id: i64,
+    /// Who started it: a person's id, or the name of a task.
+    pub owner: String,
+    /// Events checked so far.
+    pub checked: u64,
+    /// Until when the server running it vouches that it still runs (renewed with each page).
+    pub lease_until: DateTime<Utc>,
+    /// Once finished: whether the chain held, and what it found in words.
+    pub finished: Option<(bool, String)>,
+}
+
+/// What asking to start a verification did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerificationStart {
+    /// A new one was registered as running: run it.
+    Started(i64),
+    /// The owner has one running already: follow it.
+    Running(i64),
+    /// As many as the server allows are running.
+    Busy,
+}
+
+/// Background verifications, shared by every server of the installation.
+#[async_trait]
+pub trait VerificationStore: Send + Sync {
+    /// Registers a verification for `owner` holding a lease until `lease_until`, unless they
+    /// have one running or `at_once` are running (a verification runs while it is unfinished
+    /// and its lease is later than `now`); forgets finished ones older than `forget_before`.
+    /// One decision: two servers asking at once cannot both start past the limit.
+    async fn start_verification(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        at_once: u32,
+        forget_before: DateTime<Utc>,
+    ) -> StoreResult<VerificationStart>;
+    /// Records progress and renews the lease.
+    async fn verification_progress(
+        &self,
+        id: i64,
+        checked: u64,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    async fn finish_verification(
+        &self,
+        id: i64,
+        checked: u64,
+        intact: bool,
+        outcome: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    async fn verification(&self, id: i64) -> StoreResult<Option<Verification>>;
+}
+
 /// Everything the application needs from storage.
 pub trait Store:
     TeamStore
@@ -493,6 +551,7 @@ pub trait Store:
     + DemoStore
     + AttemptStore
     + AuditStore
+    + VerificationStore
 {
 }
 
@@ -506,7 +565,8 @@ impl<
             + CatalogStore
             + DemoStore
             + AttemptStore
-            + AuditStore,
+            + AuditStore
+            + VerificationStore,
     > Store for T
 {
 }

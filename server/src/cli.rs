@@ -70,19 +70,24 @@ enum Command {
 #[derive(Subcommand, Debug)]
 enum AuditCommand {
     /// Verify the whole chain; names the first broken sequence number and why. Exit code 0
-    /// when it holds, 1 when it does not.
+    /// when it holds, 1 when it does not, 2 when it could not be checked.
     Verify {
         /// A head recorded earlier, `SEQ:HASH` (repeatable): detects a cut tail or a chain
         /// recomputed after an edit.
         #[arg(long, value_parser = parse_anchor)]
         anchor: Vec<app::domain::audit_chain::Anchor>,
-        /// A signed checkpoint file (`strata audit head` writes one; repeatable): its
-        /// signature must be this server's, and the chain must reach it.
+        /// A signed checkpoint file (`strata audit head` writes one; repeatable): it must be
+        /// signed by the trusted key, and the chain must reach it.
         #[arg(long)]
         checkpoint: Vec<std::path::PathBuf>,
+        /// The trusted signing key's fingerprint (`SHA256:…`, on the audit page); without
+        /// it, the key this server signs with (never created by verifying).
+        #[arg(long, requires = "checkpoint")]
+        fingerprint: Option<String>,
     },
-    /// Print the chain's head as a signed checkpoint (JSON, one line) to keep somewhere the
-    /// database cannot rewrite; `SEQ:HASH` and the key's fingerprint go to standard error.
+    /// Verify the chain and print its head as a signed checkpoint (JSON, one line) to keep
+    /// somewhere the database cannot rewrite; `SEQ:HASH` and the key's fingerprint go to
+    /// standard error. A broken chain is not signed (exit code 1; 2 when it could not run).
     Head,
     /// Write the events of a time range as JSON Lines (to standard output) that verify on
     /// their own: the first line says where the extract starts.
@@ -139,15 +144,31 @@ pub async fn run(args: Vec<String>) -> i32 {
             command: UserCommand::ResetPassword { name },
         } => reset_password(&config, &name).await,
         Command::Audit {
-            command: AuditCommand::Verify { anchor, checkpoint },
-        } => match audit_verify(&config, anchor, &checkpoint).await {
+            command:
+                AuditCommand::Verify {
+                    anchor,
+                    checkpoint,
+                    fingerprint,
+                },
+        } => match audit_verify(&config, anchor, &checkpoint, fingerprint.as_deref()).await {
             Ok(true) => Ok(()),
             Ok(false) => return 1,
-            Err(e) => Err(e),
+            // Not checked is not the same as broken: scripts can tell them apart.
+            Err(e) => {
+                eprintln!("strata: {e}");
+                return 2;
+            }
         },
         Command::Audit {
             command: AuditCommand::Head,
-        } => audit_head(&config).await,
+        } => match audit_head(&config).await {
+            Ok(true) => Ok(()),
+            Ok(false) => return 1,
+            Err(e) => {
+                eprintln!("strata: {e}");
+                return 2;
+            }
+        },
         Command::Audit {
             command: AuditCommand::Export { from, to },
         } => audit_export(&config, from, to).await,
@@ -223,11 +244,21 @@ async fn connect(config: &Config, limits: &Limits) -> Result<Db, Failure> {
 
 async fn migrate(config: &Config) -> Result<Db, Failure> {
     let db = connect(config, &Limits::for_tasks()).await?;
-    db.migrate().await?;
+    let chained = db.migrate().await?;
     println!(
         "database is up to date ({})",
         redact_url(&config.database_url)
     );
+    // Checkpoints of hashes the chain no longer has would refuse every new one.
+    if chained > 0 {
+        if let Some(moved) = crate::checkpoint::set_aside(&checkpoints_dir(config))? {
+            println!(
+                "the audit chain was chained anew ({chained} events): the checkpoints of its \
+                 earlier form are kept in {}",
+                moved.display()
+            );
+        }
+    }
     load_catalog(&db).await?;
     Ok(db)
 }
@@ -288,12 +319,26 @@ async fn audit_verify(
     config: &Config,
     mut anchors: Vec<app::domain::audit_chain::Anchor>,
     checkpoints: &[std::path::PathBuf],
+    fingerprint: Option<&str>,
 ) -> Result<bool, Failure> {
     if !checkpoints.is_empty() {
-        let key = signing_key(config)?.verifying_key();
+        let trusted = match fingerprint {
+            Some(f) => f.to_string(),
+            None => {
+                let key = crate::checkpoint::existing_key(
+                    config.signing_key_file.as_deref(),
+                    &config.data_dir,
+                )?
+                .ok_or(
+                    "there is no signing key here to check checkpoints against: pass \
+                     --fingerprint (the audit page shows it)",
+                )?;
+                crate::checkpoint::fingerprint(&key)
+            }
+        };
         for path in checkpoints {
             let checkpoint = crate::checkpoint::read(path)?;
-            match checkpoint.verify(&key) {
+            match checkpoint.verify(&trusted) {
                 Ok(anchor) => anchors.push(anchor),
                 Err(why) => {
                     println!("checkpoint {} REFUSED: {why}", path.display());
@@ -325,26 +370,44 @@ async fn audit_verify(
     }
 }
 
-/// The audit signing key (created on first use).
+/// The audit signing key (the data folder's is created on first use).
 fn signing_key(config: &Config) -> Result<ed25519_dalek::SigningKey, Failure> {
-    let path = crate::checkpoint::key_path(config.signing_key_file.as_deref(), &config.data_dir);
-    Ok(crate::checkpoint::load_or_create_key(&path)?)
+    Ok(crate::checkpoint::signing_key(
+        config.signing_key_file.as_deref(),
+        &config.data_dir,
+    )?)
 }
 
-/// `strata audit head`: the head as a signed checkpoint.
-async fn audit_head(config: &Config) -> Result<(), Failure> {
-    use app::ports::AuditStore as _;
+/// Where the server writes its daily checkpoints.
+fn checkpoints_dir(config: &Config) -> std::path::PathBuf {
+    config.data_dir.join("checkpoints")
+}
+
+/// `strata audit head`: the verified head as a signed checkpoint; `false` when the chain is
+/// broken (nothing is signed).
+async fn audit_head(config: &Config) -> Result<bool, Failure> {
+    use crate::checkpoint::NotSigned;
     let key = signing_key(config)?;
     let db = connect(config, &Limits::for_tasks()).await?;
-    let (seq, hash) = db.chain_head().await?;
+    let signed = crate::checkpoint::sign_verified_head(&db, &key, &checkpoints_dir(config)).await;
     db.close().await;
-    let checkpoint = crate::checkpoint::Checkpoint::sign(&key, seq, &hash, chrono::Utc::now())?;
-    println!("{}", serde_json::to_string(&checkpoint)?);
-    eprintln!(
-        "head {seq}:{hash}, signed with key {}",
-        crate::checkpoint::fingerprint(&key.verifying_key())
-    );
-    Ok(())
+    match signed {
+        Ok(checkpoint) => {
+            println!("{}", serde_json::to_string(&checkpoint)?);
+            eprintln!(
+                "head {}:{}, signed with key {}",
+                checkpoint.seq,
+                checkpoint.hash,
+                crate::checkpoint::fingerprint(&key.verifying_key())
+            );
+            Ok(true)
+        }
+        Err(NotSigned::Broken(b)) => {
+            println!("audit chain BROKEN at {b}; no checkpoint signed");
+            Ok(false)
+        }
+        Err(NotSigned::Failed(why)) => Err(why.into()),
+    }
 }
 
 /// `strata audit export`.
@@ -445,10 +508,9 @@ async fn serve(config: Config) -> Result<(), Failure> {
         key = %crate::checkpoint::fingerprint(&key.verifying_key()),
         "audit checkpoints are signed with this key"
     );
-    let fingerprint = crate::checkpoint::fingerprint(&key.verifying_key());
-    let checkpoints = spawn_daily_checkpoints(&db, key, config.data_dir.join("checkpoints"));
-    let mut state = AppState::new(config, db);
-    state.signing_fingerprint = Some(fingerprint);
+    let dir = checkpoints_dir(&config);
+    let state = AppState::new(config, db.clone()).with_checkpoints(&key, dir.clone());
+    let checkpoints = spawn_daily_checkpoints(&db, key, dir);
     let app = crate::router::build(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -479,31 +541,33 @@ async fn serve(config: Config) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Writes a signed checkpoint of the chain's head into `dir` once a day (the first at start,
-/// unless today's exists).
+/// Writes a signed checkpoint of the chain's verified head into `dir` once a day (the first at
+/// start, unless today's exists); a broken chain is reported, not signed.
 fn spawn_daily_checkpoints(
     db: &Db,
     key: ed25519_dalek::SigningKey,
     dir: std::path::PathBuf,
 ) -> tokio::task::JoinHandle<()> {
-    use app::ports::AuditStore as _;
+    use crate::checkpoint::{daily_path, sign_verified_head, write_daily, NotSigned};
     let db = db.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3_600));
         loop {
             every.tick().await;
-            let written = match db.chain_head().await {
-                Ok((seq, hash)) => {
-                    crate::checkpoint::Checkpoint::sign(&key, seq, &hash, chrono::Utc::now())
-                        .and_then(|c| crate::checkpoint::write_daily(&dir, &c))
-                }
-                Err(e) => Err(e.to_string()),
+            let path = daily_path(&dir, chrono::Utc::now());
+            if path.exists() {
+                continue;
+            }
+            let written = match sign_verified_head(&db, &key, &dir).await {
+                Ok(c) => write_daily(&path, &c).map_err(NotSigned::Failed),
+                Err(e) => Err(e),
             };
             match written {
-                Ok(Some(path)) => {
-                    tracing::info!(path = %path.display(), "audit checkpoint written")
-                }
-                Ok(None) => {}
+                Ok(()) => tracing::info!(path = %path.display(), "audit checkpoint written"),
+                Err(NotSigned::Broken(b)) => tracing::error!(
+                    broken = %b,
+                    "the audit chain is broken; no checkpoint signed (run `strata audit verify`)"
+                ),
                 Err(e) => tracing::warn!(error = %e, "audit checkpoint not written"),
             }
         }

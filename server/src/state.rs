@@ -20,10 +20,10 @@ pub struct AppState {
     /// Argon2id, with a cap on how many hashes run at once.
     pub hasher: SharedHasher,
     pub session_rules: SessionRules,
-    /// Verifications of the audit chain started from the audit page.
-    pub verify_jobs: Arc<app::service::audit::VerifyJobs>,
     /// The fingerprint of the key that signs audit checkpoints (`serve` sets it).
     pub signing_fingerprint: Option<String>,
+    /// Where the signed daily checkpoints are (`serve` sets it).
+    pub checkpoints_dir: Option<std::path::PathBuf>,
 }
 
 impl AppState {
@@ -47,8 +47,8 @@ impl AppState {
         };
         AppState {
             hasher,
-            verify_jobs: Arc::default(),
             signing_fingerprint: None,
+            checkpoints_dir: None,
             session_rules,
             config: Arc::new(config),
             db,
@@ -58,14 +58,31 @@ impl AppState {
         }
     }
 
+    /// Signs audit checkpoints with `key` into `dir`: the audit page shows the key's
+    /// fingerprint and checks the chain against the checkpoints there.
+    pub fn with_checkpoints(
+        mut self,
+        key: &ed25519_dalek::SigningKey,
+        dir: std::path::PathBuf,
+    ) -> Self {
+        self.signing_fingerprint = Some(crate::checkpoint::fingerprint(&key.verifying_key()));
+        self.checkpoints_dir = Some(dir);
+        self
+    }
+
     /// Provides what server functions and pages read from context.
     pub fn provide(&self) {
         provide_context(self.store.clone());
         provide_context(self.hasher.clone());
         provide_context(self.session_rules.clone());
-        provide_context(self.verify_jobs.clone());
         if let Some(f) = &self.signing_fingerprint {
             provide_context(app::api::context::SigningKeyFingerprint(f.clone()));
+            if let Some(dir) = &self.checkpoints_dir {
+                let (dir, f) = (dir.clone(), f.clone());
+                provide_context(app::api::context::CheckpointAnchors(Arc::new(move || {
+                    crate::checkpoint::daily_anchors(&dir, &f)
+                })));
+            }
         }
     }
 }

@@ -111,12 +111,14 @@ pub async fn list_audit_events(query: AuditQuery) -> Result<AuditPageView, AppEr
 /// chain short enough to verify in a couple of seconds is done by the time the page opens.
 #[server(endpoint = "verify_audit_chain")]
 pub async fn verify_audit_chain() -> Result<(), AppError> {
-    use crate::api::context::{call, verify_jobs};
+    use crate::api::context::call;
+    use crate::service::audit_jobs::{start_verification, verification};
     call(|c| async move {
-        let jobs = verify_jobs()?;
-        let id = jobs.start(c.store.clone(), c.principal.clone())?;
+        let anchors = crate::api::context::checkpoint_anchors();
+        let id = start_verification(c.store.clone(), c.principal.clone(), anchors).await?;
         for _ in 0..40 {
-            if jobs.get(id, &c.principal).is_none_or(|j| j.done) {
+            let job = verification(&*c.store, &c.principal, id).await?;
+            if job.is_none_or(|j| j.done) {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -129,14 +131,10 @@ pub async fn verify_audit_chain() -> Result<(), AppError> {
 
 /// A verification the caller started: how far it got, and what it found.
 #[server(endpoint = "audit_job", input = server_fn::codec::Json)]
-pub async fn audit_job(id: u64) -> Result<Option<VerifyJobView>, AppError> {
-    use crate::api::context::{call, verify_jobs};
+pub async fn audit_job(id: i64) -> Result<Option<VerifyJobView>, AppError> {
+    use crate::api::context::call;
     call(|c| async move {
-        crate::service::authorize::require(
-            &c.principal,
-            crate::domain::policy::Action::ReadAuditChain,
-        )?;
-        Ok(verify_jobs()?.get(id, &c.principal))
+        crate::service::audit_jobs::verification(&*c.store, &c.principal, id).await
     })
     .await
 }

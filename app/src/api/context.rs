@@ -62,15 +62,22 @@ pub fn hasher() -> Result<crate::ports::SharedHasher, AppError> {
         .ok_or_else(|| AppError::Internal(crate::error::log_internal("no hasher in context")))
 }
 
-/// The background verifications of the audit chain.
-pub fn verify_jobs() -> Result<std::sync::Arc<crate::service::audit::VerifyJobs>, AppError> {
-    use_context::<std::sync::Arc<crate::service::audit::VerifyJobs>>()
-        .ok_or_else(|| AppError::Internal(crate::error::log_internal("no verify jobs in context")))
-}
-
 /// The fingerprint of the key that signs audit checkpoints (the audit page shows it).
 #[derive(Clone, Debug)]
 pub struct SigningKeyFingerprint(pub String);
+
+/// The heads the server's signed daily checkpoints vouch for (`serve` provides them, read
+/// from the data folder when asked): the audit page's verification checks that the chain
+/// still reaches each, so a chain recomputed or cut in the database alone is found there too.
+#[derive(Clone)]
+pub struct CheckpointAnchors(
+    pub std::sync::Arc<dyn Fn() -> Vec<crate::domain::audit_chain::Anchor> + Send + Sync>,
+);
+
+/// The anchors of the server's checkpoints; none when it signs none (tests, tasks).
+pub fn checkpoint_anchors() -> Vec<crate::domain::audit_chain::Anchor> {
+    use_context::<CheckpointAnchors>().map_or_else(Vec::new, |a| (a.0)())
+}
 
 /// The session rules the server runs with.
 pub fn session_rules() -> Result<crate::service::sessions::SessionRules, AppError> {

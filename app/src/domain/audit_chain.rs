@@ -2,7 +2,9 @@
 //! tool can re-verify an export without Strata:
 //!
 //! - `body` = RFC 8785 canonical JSON of `{seq, time, actor, action, entity, details}`, where
-//!   `time` is RFC 3339 in UTC with microseconds and `Z`;
+//!   `time` is RFC 3339 in UTC with microseconds and `Z`, and `details` carries, besides what
+//!   the change recorded, the event's `team` and, when a person acted, their name as
+//!   `actor_name` (`chained_details`): what the audit page filters and shows is covered too;
 //! - `digest = SHA-256(body)`;
 //! - `hash = SHA-256(previous hash (32 raw bytes) ‖ digest)`, the first event's previous hash
 //!   being 32 zero bytes;
@@ -32,9 +34,17 @@ pub struct ChainContent<'a> {
     pub actor: &'a str,
     pub action: &'a str,
     pub entity: &'a str,
+    /// The team the event belongs to (what reading by team goes by).
+    pub team: Option<&'a str>,
+    /// The acting person's name as it was when they acted (`actor` is then their id).
+    pub actor_name: Option<&'a str>,
     /// A JSON object.
     pub details: &'a str,
 }
+
+/// Detail keys the chain adds itself; a change that records one of its own is refused.
+pub const TEAM_KEY: &str = "team";
+pub const ACTOR_NAME_KEY: &str = "actor_name";
 
 /// Why content cannot be put in canonical form.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -96,13 +106,36 @@ fn quoted(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
+/// The details as the chain covers them: the recorded ones with the event's team and the
+/// acting person's name added (design §2 fixes the body's six fields; these two ride in
+/// `details`, so that editing the columns they are read from breaks the digest).
+pub fn chained_details(content: &ChainContent<'_>) -> Result<Value, NotCanonical> {
+    let mut details: Value = serde_json::from_str(content.details)
+        .map_err(|e| NotCanonical(format!("details are not JSON: {e}")))?;
+    let Some(map) = details.as_object_mut() else {
+        return Err(NotCanonical("details are not an object".into()));
+    };
+    for (key, value) in [
+        (TEAM_KEY, content.team),
+        (ACTOR_NAME_KEY, content.actor_name),
+    ] {
+        // Recorded details never hold these keys, so a value cannot move between a column
+        // and the details without changing the body.
+        if map.contains_key(key) {
+            return Err(NotCanonical(format!(
+                "details hold {key:?}, which the chain adds itself"
+            )));
+        }
+        if let Some(value) = value {
+            map.insert(key.to_string(), Value::String(value.to_string()));
+        }
+    }
+    Ok(details)
+}
+
 /// The canonical body of an event.
 pub fn body(content: &ChainContent<'_>) -> Result<String, NotCanonical> {
-    let details: Value = serde_json::from_str(content.details)
-        .map_err(|e| NotCanonical(format!("details are not JSON: {e}")))?;
-    if !details.is_object() {
-        return Err(NotCanonical("details are not an object".into()));
-    }
+    let details = chained_details(content)?;
     let event = serde_json::json!({
         "seq": content.seq,
         "time": time_text(content.at_micros)?,
@@ -206,6 +239,8 @@ pub struct Verifier {
     previous: [u8; 32],
     anchors: Vec<Anchor>,
     checked: u64,
+    /// Whether the anchors before the first event were checked.
+    started: bool,
 }
 
 impl Verifier {
@@ -217,7 +252,39 @@ impl Verifier {
             previous,
             anchors: Vec::new(),
             checked: 0,
+            started: false,
         }
+    }
+
+    /// Anchors before the first event: the one just before it must be the hash the walk
+    /// starts from; an earlier one is not covered by this walk and cannot be vouched for.
+    fn check_start(&mut self) -> Result<(), Break> {
+        if self.started {
+            return Ok(());
+        }
+        self.started = true;
+        let before = self.next_seq - 1;
+        if let Some(a) = self.anchors.iter().find(|a| a.seq == before) {
+            if a.hash != self.previous {
+                return Err(Break {
+                    seq: before,
+                    reason: format!(
+                        "the hash before the first event differs from the recorded anchor {a}"
+                    ),
+                });
+            }
+        }
+        if let Some(a) = self.anchors.iter().find(|a| a.seq < before) {
+            return Err(Break {
+                seq: a.seq,
+                reason: format!(
+                    "the recorded anchor {a} lies before sequence {}, where this chain starts, \
+                     so it cannot be checked here",
+                    self.next_seq
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// Also checks that the chain reaches `anchor` with its recorded hash.
@@ -228,6 +295,7 @@ impl Verifier {
 
     /// Checks the next event.
     pub fn check(&mut self, event: &StoredLink) -> Result<(), Break> {
+        self.check_start()?;
         let broken = |reason: String| Break {
             seq: event.seq,
             reason,
@@ -288,7 +356,8 @@ impl Verifier {
     }
 
     /// Ends the walk: every anchor must have been reached.
-    pub fn finish(self) -> Result<Verified, Break> {
+    pub fn finish(mut self) -> Result<Verified, Break> {
+        self.check_start()?;
         if let Some(anchor) = self.anchors.iter().find(|a| a.seq >= self.next_seq) {
             return Err(Break {
                 seq: self.next_seq,
@@ -326,6 +395,8 @@ mod tests {
             actor: "0192e4a0-0000-7000-8000-000000000001",
             action: "workload.create",
             entity: "0192e4a0-0000-7000-8000-0000000000aa",
+            team: None,
+            actor_name: None,
             details,
         }
     }
@@ -357,6 +428,41 @@ mod tests {
         assert!(canonical_json(&big, &mut out).is_err());
         assert!(canonical_json(&serde_json::json!(1.5), &mut String::new()).is_err());
         assert!(body(&content(1, "[1]")).is_err(), "details are an object");
+    }
+
+    #[test]
+    fn the_team_and_the_acting_persons_name_are_chained_in_the_details() {
+        let with = ChainContent {
+            team: Some("0192e4a0-0000-7000-8000-0000000000bb"),
+            actor_name: Some("Ada Obi"),
+            ..content(3, r#"{"revision":2}"#)
+        };
+        let b = body(&with).expect("canonical");
+        assert!(
+            b.contains(
+                "\"details\":{\"actor_name\":\"Ada Obi\",\"revision\":2,\
+                 \"team\":\"0192e4a0-0000-7000-8000-0000000000bb\"}"
+            ),
+            "{b}"
+        );
+        // Another team or another name is another digest.
+        let moved = ChainContent {
+            team: Some("0192e4a0-0000-7000-8000-0000000000cc"),
+            ..with.clone()
+        };
+        assert_ne!(digest(&b), digest(&body(&moved).expect("body")));
+        let renamed = ChainContent {
+            actor_name: Some("Eve"),
+            ..with.clone()
+        };
+        assert_ne!(digest(&b), digest(&body(&renamed).expect("body")));
+        // A change may not record what the chain adds: it would be ambiguous.
+        let clash = ChainContent {
+            details: r#"{"team":"x"}"#,
+            ..with
+        };
+        assert!(body(&clash).expect_err("reserved").0.contains("team"));
+        assert!(body(&content(3, r#"{"actor_name":"x"}"#)).is_err());
     }
 
     fn chain(n: i64) -> Vec<StoredLink> {
@@ -450,6 +556,23 @@ mod tests {
             };
         }
         assert!(verify(&recomputed, None).is_ok());
+        // An extract checks an anchor at the hash it starts from, and refuses an earlier one.
+        let walk = |anchor: Anchor| {
+            let mut v = Verifier::new(4, unhex(&full[2].hash).expect("hex")).with_anchor(anchor);
+            full[3..].iter().try_for_each(|e| v.check(e))?;
+            v.finish()
+        };
+        let at = |i: usize, seq: i64| Anchor {
+            seq,
+            hash: unhex(&full[i].hash).expect("hex"),
+        };
+        assert!(walk(at(2, 3)).is_ok(), "the anchor just before the extract");
+        assert!(walk(at(1, 3))
+            .expect_err("other hash")
+            .reason
+            .contains("before"));
+        let early = walk(at(0, 1)).expect_err("not covered");
+        assert!(early.reason.contains("cannot be checked"), "{early}");
         let b = verify(&recomputed, Some(anchor)).expect_err("recomputed");
         assert_eq!(b.seq, 5);
         assert!(b.reason.contains("recomputed"), "{b}");

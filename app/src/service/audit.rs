@@ -5,7 +5,8 @@
 
 use super::authorize::require;
 use crate::domain::audit_chain::{
-    body, unhex, Anchor, Break, ChainContent, StoredLink, Verified, Verifier, GENESIS,
+    body, chained_details, time_text, unhex, Anchor, Break, ChainContent, StoredLink, Verified,
+    Verifier, GENESIS,
 };
 use crate::domain::policy::{Action, Reach};
 use crate::domain::Principal;
@@ -27,6 +28,8 @@ pub fn content_of(e: &AuditEvent) -> ChainContent<'_> {
             .map_or(e.actor.as_str(), |id| id.as_str()),
         action: &e.action,
         entity: &e.entity,
+        team: e.team_id.as_ref().map(|t| t.as_str()),
+        actor_name: e.actor_id.as_ref().map(|_| e.actor.as_str()),
         details: &e.details,
     }
 }
@@ -122,10 +125,78 @@ pub struct ExtractStart {
     pub previous_hash: String,
 }
 
-/// Writes the chain's events of `from`..`to` (all events when both are `None`) as JSON Lines
-/// through `line`: a first line `ExtractStart`, then one event per line with its digest and
-/// hash, in full where the caller reads events in full, else `{seq, digest, hash}`. Returns
-/// the number of events written.
+/// The chain's events of a time range as JSON Lines, read a page at a time so that an export
+/// of any length is never held in memory: a first line `ExtractStart`, then one event per line
+/// with its digest and hash, in full where the caller reads events in full, else
+/// `{seq, digest, hash}`. Which sequence numbers a range spans is read over every event: the
+/// extract carries the others' digests anyway (design §1), so their number is no secret.
+pub struct ChainExtract {
+    full: Option<Reach>,
+    /// The first line, until it is read.
+    start: Option<String>,
+    /// The last sequence number written, and the last one to write.
+    after: i64,
+    high: i64,
+}
+
+impl ChainExtract {
+    /// The extract of `from`..`to` (all events when both are `None`) for `caller`.
+    pub async fn open(
+        store: &dyn Store,
+        caller: &Principal,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+    ) -> Result<ChainExtract, AppError> {
+        require(caller, Action::ReadAuditChain)?;
+        let full = require(caller, Action::ReadAuditEvents).ok();
+        let from = from.unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let to = to.unwrap_or(DateTime::<Utc>::MAX_UTC);
+        let Some((low, high)) = store.chain_range(from, to).await? else {
+            return Ok(ChainExtract {
+                full,
+                start: Some(start_line(1, GENESIS_HEX.to_string())),
+                after: 0,
+                high: 0,
+            });
+        };
+        let previous = if low <= 1 {
+            GENESIS_HEX.to_string()
+        } else {
+            store.event_hash(low - 1).await?.unwrap_or_default()
+        };
+        Ok(ChainExtract {
+            full,
+            start: Some(start_line(low, previous)),
+            after: low - 1,
+            high,
+        })
+    }
+
+    /// The next lines (each without its newline); `None` once everything was read.
+    pub async fn next_lines(&mut self, store: &dyn Store) -> Result<Option<Vec<String>>, AppError> {
+        if let Some(start) = self.start.take() {
+            return Ok(Some(vec![start]));
+        }
+        if self.after >= self.high {
+            return Ok(None);
+        }
+        let page = store.chain_page(self.after, PAGE).await?;
+        let Some(last) = page.last() else {
+            self.after = self.high;
+            return Ok(None);
+        };
+        self.after = last.seq;
+        let lines = page
+            .iter()
+            .filter(|e| e.seq <= self.high)
+            .map(|e| event_line(e, in_full(self.full.as_ref(), e)))
+            .collect();
+        Ok(Some(lines))
+    }
+}
+
+/// Writes the extract of `from`..`to` (see `ChainExtract`) through `line`; returns the number
+/// of events written.
 pub async fn export_chain(
     store: &dyn Store,
     caller: &Principal,
@@ -133,31 +204,16 @@ pub async fn export_chain(
     to: Option<DateTime<Utc>>,
     mut line: impl FnMut(String) -> Result<(), AppError>,
 ) -> Result<u64, AppError> {
-    require(caller, Action::ReadAuditChain)?;
-    let full = require(caller, Action::ReadAuditEvents).ok();
-    let from = from.unwrap_or(DateTime::<Utc>::MIN_UTC);
-    let to = to.unwrap_or(DateTime::<Utc>::MAX_UTC);
-    let Some((low, high)) = store.chain_range(from, to).await? else {
-        line(start_line(1, GENESIS_HEX.to_string()))?;
-        return Ok(0);
-    };
-    let previous = if low <= 1 {
-        GENESIS_HEX.to_string()
-    } else {
-        store.event_hash(low - 1).await?.unwrap_or_default()
-    };
-    line(start_line(low, previous))?;
-    let (mut after, mut written) = (low - 1, 0_u64);
-    while after < high {
-        let page = store.chain_page(after, PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = last.seq;
-        for e in page.iter().filter(|e| e.seq <= high) {
-            line(event_line(e, in_full(full.as_ref(), e)))?;
-            written += 1;
+    let mut extract = ChainExtract::open(store, caller, from, to).await?;
+    let mut lines_written = 0_u64;
+    while let Some(lines) = extract.next_lines(store).await? {
+        for l in lines {
+            line(l)?;
+            lines_written += 1;
         }
     }
-    Ok(written)
+    // The first line says where the extract starts; the others are events.
+    Ok(lines_written.saturating_sub(1))
 }
 
 const GENESIS_HEX: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -170,27 +226,29 @@ fn start_line(first_seq: i64, previous_hash: String) -> String {
     serde_json::to_string(&start).unwrap_or_default()
 }
 
-/// One event of an extract.
+/// One event of an extract: the six fields of its body as the chain covers them (the details
+/// with the event's team and the acting person's name), its digest and hash.
 fn event_line(e: &AuditEvent, full: bool) -> String {
-    let value = if full {
-        let c = content_of(e);
-        let details: serde_json::Value =
-            serde_json::from_str(&e.details).unwrap_or(serde_json::Value::Null);
-        serde_json::json!({
-            "seq": e.seq,
-            "time": crate::domain::audit_chain::time_text(c.at_micros).unwrap_or_default(),
-            "actor": c.actor,
-            "action": e.action,
-            "entity": e.entity,
-            "details": details,
-            "team_id": e.team_id,
-            "digest": e.digest,
-            "hash": e.hash,
-        })
-    } else {
-        serde_json::json!({ "seq": e.seq, "digest": e.digest, "hash": e.hash })
-    };
-    value.to_string()
+    if !full {
+        return serde_json::json!({ "seq": e.seq, "digest": e.digest, "hash": e.hash }).to_string();
+    }
+    let c = content_of(e);
+    // Content that cannot be put in canonical form is broken already: the event goes out as
+    // stored, so that whoever verifies the extract finds the break too.
+    let details = chained_details(&c).unwrap_or_else(|_| {
+        serde_json::from_str(&e.details).unwrap_or_else(|_| e.details.clone().into())
+    });
+    serde_json::json!({
+        "seq": e.seq,
+        "time": time_text(c.at_micros).unwrap_or_default(),
+        "actor": c.actor,
+        "action": e.action,
+        "entity": e.entity,
+        "details": details,
+        "digest": e.digest,
+        "hash": e.hash,
+    })
+    .to_string()
 }
 
 /// Events per page of the audit page.
@@ -301,104 +359,4 @@ fn details_text(details: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Verifications started from the audit page, run in the background so that a long chain
-/// does not hold a request: each reports its progress until it ends. Kept in memory (a
-/// restart forgets them; verifying again is cheap to start).
-#[derive(Default)]
-pub struct VerifyJobs {
-    jobs: std::sync::Mutex<std::collections::HashMap<u64, (String, crate::dto::VerifyJobView)>>,
-    next: std::sync::atomic::AtomicU64,
-}
-
-/// Who a job belongs to: a person by id, anyone else by name.
-fn owner_of(caller: &Principal) -> String {
-    caller
-        .person()
-        .map_or_else(|| caller.actor_label().to_string(), |p| p.id.to_string())
-}
-
-/// Jobs kept; the oldest are forgotten first.
-const JOBS_KEPT: usize = 64;
-
-impl VerifyJobs {
-    fn set(&self, id: u64, owner: &str, view: crate::dto::VerifyJobView) {
-        if let Ok(mut jobs) = self.jobs.lock() {
-            if jobs.len() >= JOBS_KEPT && !jobs.contains_key(&id) {
-                if let Some(oldest) = jobs.keys().min().copied() {
-                    jobs.remove(&oldest);
-                }
-            }
-            jobs.insert(id, (owner.to_string(), view));
-        }
-    }
-
-    /// Starts verifying the chain for `caller`; returns the job's number.
-    pub fn start(
-        self: &std::sync::Arc<Self>,
-        store: crate::ports::SharedStore,
-        caller: Principal,
-    ) -> Result<u64, AppError> {
-        require(&caller, Action::ReadAuditChain)?;
-        let id = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        let owner = owner_of(&caller);
-        let running = crate::dto::VerifyJobView {
-            done: false,
-            checked: 0,
-            outcome: None,
-            intact: false,
-        };
-        self.set(id, &owner, running);
-        let jobs = self.clone();
-        tokio::spawn(async move {
-            let progress = |checked: u64| {
-                jobs.set(
-                    id,
-                    &owner,
-                    crate::dto::VerifyJobView {
-                        done: false,
-                        checked,
-                        outcome: None,
-                        intact: false,
-                    },
-                );
-            };
-            let result = verify_chain(&*store, &caller, &[], progress).await;
-            let view = match result {
-                Ok(Ok(v)) => crate::dto::VerifyJobView {
-                    done: true,
-                    checked: v.events,
-                    intact: true,
-                    outcome: Some(format!(
-                        "The chain is intact: {} events, head {}.",
-                        v.events,
-                        v.head.map_or_else(|| "none".to_string(), |h| h.to_string())
-                    )),
-                },
-                Ok(Err(b)) => crate::dto::VerifyJobView {
-                    done: true,
-                    checked: 0,
-                    intact: false,
-                    outcome: Some(format!("The chain is broken at {b}.")),
-                },
-                Err(e) => crate::dto::VerifyJobView {
-                    done: true,
-                    checked: 0,
-                    intact: false,
-                    outcome: Some(format!("The verification could not run: {e}")),
-                },
-            };
-            jobs.set(id, &owner, view);
-        });
-        Ok(id)
-    }
-
-    /// The job `id` as its owner sees it; `None` for another person's or an unknown one.
-    pub fn get(&self, id: u64, caller: &Principal) -> Option<crate::dto::VerifyJobView> {
-        let jobs = self.jobs.lock().ok()?;
-        jobs.get(&id)
-            .filter(|(owner, _)| *owner == owner_of(caller))
-            .map(|(_, view)| view.clone())
-    }
 }

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod admin;
 pub mod attempts;
 pub mod audit;
+pub mod audit_jobs;
 pub mod authorize;
 pub mod catalog;
 pub mod charts;

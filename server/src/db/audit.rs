@@ -33,7 +33,7 @@ async fn record(
         team: None,
         details,
     };
-    append_event(&mut tx, &event, now_micros()).await?;
+    append_event(&mut tx, &event).await?;
     tx.commit_appended().await?;
     Ok(())
 }
@@ -164,13 +164,25 @@ async fn list_events(
             push_scope(&mut q, "team_id", reach);
         }
         q.push(" order by seq desc limit ").push_bind(i64::from(limit));
-        q.build_query_as().fetch_all(pool).await?
+        // Planned each time with the values: a cached generic plan on PostgreSQL guesses an
+        // action or entity as common as average and walks the whole chain backwards for a
+        // rare one (measured: 9.8 ms against 0.06 ms on its index at 105,000 events).
+        q.build_query_as().persistent(false).fetch_all(pool).await?
     });
     rows.into_iter().map(event_of).collect()
 }
 
-/// seq, at, actor id, actor, action, entity, details of an event not chained yet.
-type UnchainedRow = (i64, i64, Option<String>, String, String, String, String);
+/// seq, at, actor id, actor, action, entity, team, details of an event not chained yet.
+type UnchainedRow = (
+    i64,
+    i64,
+    Option<String>,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+);
 
 /// Chains the events written before the chain existed (migration 0016), in sequence order,
 /// numbering them on from the head without gaps. Runs once per database; a chained database
@@ -179,8 +191,8 @@ pub(super) async fn chain_earlier_events(db: &Db) -> DbResult<u64> {
     let mut tx = db.begin_write(Scope::AllWorkloads).await?;
     let rows: Vec<UnchainedRow> = with_tx!(&mut tx, conn => {
         sqlx::query_as(
-            "select seq, at, actor_id, actor, action, entity, details from audit_events \
-             where hash is null order by seq",
+            "select seq, at, actor_id, actor, action, entity, team_id, details \
+             from audit_events where hash is null order by seq",
         )
         .fetch_all(&mut *conn)
         .await?
@@ -195,7 +207,7 @@ pub(super) async fn chain_earlier_events(db: &Db) -> DbResult<u64> {
     });
     let mut previous = unhex(&head).unwrap_or(GENESIS);
     let count = rows.len() as u64;
-    for (old_seq, at, actor_id, actor, action, entity, details) in rows {
+    for (old_seq, at, actor_id, actor, action, entity, team, details) in rows {
         seq += 1;
         if old_seq < seq {
             return Err(DbError::corrupt(
@@ -209,6 +221,8 @@ pub(super) async fn chain_earlier_events(db: &Db) -> DbResult<u64> {
             actor: actor_id.as_deref().unwrap_or(&actor),
             action: &action,
             entity: &entity,
+            team: team.as_deref(),
+            actor_name: actor_id.as_ref().map(|_| actor.as_str()),
             details: &details,
         };
         let b = body(&content).map_err(|e| DbError::corrupt("audit event", &e.0))?;
@@ -301,7 +315,7 @@ impl Db {
                     team: None,
                     details: &details,
                 };
-                append_event(&mut tx, &event, now_micros()).await?;
+                append_event(&mut tx, &event).await?;
             }
             tx.commit_appended().await?;
             left -= batch;

@@ -18,6 +18,7 @@ mod second_factor;
 mod settings;
 mod teams;
 mod users;
+mod verifications;
 mod workload_list;
 mod workload_versions;
 mod workloads;
@@ -118,8 +119,9 @@ impl Db {
     }
 
     /// Applies the schema migrations of this backend, creates the session table, and chains
-    /// audit events written before the chain existed.
-    pub async fn migrate(&self) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    /// audit events written before the chain existed (or re-chained by a migration); returns
+    /// how many it chained.
+    pub async fn migrate(&self) -> Result<u64, Box<dyn std::error::Error + Send + Sync>> {
         match self {
             Db::Sqlite(pool) => {
                 sqlx::migrate!("../migrations/sqlite").run(pool).await?;
@@ -141,7 +143,7 @@ impl Db {
                 "chained the audit events written before the chain"
             );
         }
-        Ok(())
+        Ok(chained)
     }
 
     /// A cheap round trip, for the health check.

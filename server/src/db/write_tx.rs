@@ -121,7 +121,7 @@ impl WriteTx {
             team: change.team,
             details: &change.details,
         };
-        append_event(&mut self, &event, now_micros()).await?;
+        append_event(&mut self, &event).await?;
         self.commit_appended().await
     }
 
@@ -148,12 +148,13 @@ pub struct Event<'a> {
     pub details: &'a Details,
 }
 
-/// Appends `event` at `at` (Unix microseconds) inside the transaction, as the next link of the
-/// chain: one more than the head's sequence, hashed onto the head's hash. The head is read
-/// locked (PostgreSQL `for update`; SQLite's `BEGIN IMMEDIATE` holds the write lock already)
-/// until the transaction ends, so concurrent appends queue here and the chain never forks.
-/// Appends come last in a transaction (`commit`), so the lock is held only until the commit.
-pub async fn append_event(tx: &mut WriteTx, event: &Event<'_>, at: i64) -> DbResult<()> {
+/// Appends `event` inside the transaction, as the next link of the chain: one more than the
+/// head's sequence, hashed onto the head's hash. The head is read locked (PostgreSQL `for
+/// update`; SQLite's `BEGIN IMMEDIATE` holds the write lock already) until the transaction
+/// ends, so concurrent appends queue here and the chain never forks. Appends come last in a
+/// transaction (`commit`), so the lock is held only until the commit. The event's time is
+/// taken once the lock is held, so times rise with sequence numbers.
+pub async fn append_event(tx: &mut WriteTx, event: &Event<'_>) -> DbResult<()> {
     use app::domain::audit_chain::{body, digest, hex, link, unhex, ChainContent};
     let details = event.details.to_json();
     let head_sql = match tx {
@@ -165,6 +166,7 @@ pub async fn append_event(tx: &mut WriteTx, event: &Event<'_>, at: i64) -> DbRes
     });
     let previous = unhex(&head_hash).ok_or_else(|| DbError::corrupt("audit head", &head_hash))?;
     let seq = head_seq + 1;
+    let at = now_micros();
     // The chain names a person by id, anyone else by name.
     let actor = event.actor_id.unwrap_or(event.actor);
     let content = ChainContent {
@@ -173,6 +175,8 @@ pub async fn append_event(tx: &mut WriteTx, event: &Event<'_>, at: i64) -> DbRes
         actor,
         action: event.action,
         entity: event.entity,
+        team: event.team,
+        actor_name: event.actor_id.map(|_| event.actor),
         details: &details,
     };
     // A change whose event cannot be chained is not made.

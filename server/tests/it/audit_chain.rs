@@ -8,7 +8,7 @@ use crate::on_both_backends;
 use crate::support::{by, TestDb};
 use app::domain::audit_chain::{
     body, digest, hex, link, unhex, Anchor, Break, ChainContent, StoredLink, Verified, Verifier,
-    GENESIS,
+    ACTOR_NAME_KEY, GENESIS, TEAM_KEY,
 };
 use app::domain::policy::{Grant, GrantScope, Role};
 use app::domain::{Person, Principal, UserId};
@@ -56,13 +56,25 @@ fn verify_extract(lines: &[String]) -> Result<Verified, Break> {
                 .expect("time")
                 .timestamp_micros();
             let (actor, action, entity) = (text("actor"), text("action"), text("entity"));
-            let details = e["details"].to_string();
+            // An extract carries the details as the chain covers them; the team and the
+            // acting person's name go back to their own fields.
+            let mut details = e["details"].clone();
+            let mut take = |key: &str| {
+                details
+                    .as_object_mut()
+                    .and_then(|m| m.remove(key))
+                    .and_then(|v| v.as_str().map(String::from))
+            };
+            let (team, actor_name) = (take(TEAM_KEY), take(ACTOR_NAME_KEY));
+            let details = details.to_string();
             body(&ChainContent {
                 seq,
                 at_micros: at,
                 actor: &actor,
                 action: &action,
                 entity: &entity,
+                team: team.as_deref(),
+                actor_name: actor_name.as_deref(),
                 details: &details,
             })
         });
@@ -88,7 +100,7 @@ fn the_committed_test_vector_verifies_byte_for_byte() {
     assert_eq!(done.events, 3);
     assert_eq!(
         done.head.expect("head").to_string(),
-        "3:f49ea393feb9416ea4a62f1e38099f9ab78ed4163f32c037b02c1ed5473a24a9"
+        "3:8c9ae2998a39c17fa331ff295baf256fcc446d317b74fcf0186ec843e5a87338"
     );
     // The times survive the round trip through microseconds exactly.
     let at = chrono::DateTime::parse_from_rfc3339("2026-01-05T09:15:42.250001Z")
@@ -120,6 +132,54 @@ async fn an_edited_event_is_named(t: &TestDb) {
         .await;
     let b = verify(&*s, &[]).await.expect_err("edited");
     assert_eq!(b.seq, 3);
+    assert!(b.reason.contains("changed"), "{b}");
+}
+
+/// The team an event is filed under and the name of the person who acted are what the audit
+/// page filters and shows: the chain covers them, so editing either column breaks it.
+async fn an_edited_team_or_actor_name_is_named(t: &TestDb) {
+    let s = store(t);
+    strata_server::demo::seed(&s).await.expect("seed");
+    let person = UserId("0192e4a0-0000-7000-8000-000000000077".into());
+    s.record_event(
+        Some(&person),
+        "Ada Obi",
+        "session.sign_in",
+        person.as_str(),
+        &app::domain::audit::Details::new(),
+    )
+    .await
+    .expect("event");
+    let events = s.chain_page(0, 100_000).await.expect("events");
+    let filed = events
+        .iter()
+        .find(|e| e.team_id.is_some())
+        .expect("a team's");
+    t.exec(&format!(
+        "update audit_events set team_id = null where seq = {}",
+        filed.seq
+    ))
+    .await;
+    let b = verify(&*s, &[]).await.expect_err("team removed");
+    assert_eq!(b.seq, filed.seq);
+    assert!(b.reason.contains("changed"), "{b}");
+    let team = filed.team_id.as_ref().expect("team");
+    t.exec(&format!(
+        "update audit_events set team_id = '{}' where seq = {}",
+        team.as_str(),
+        filed.seq
+    ))
+    .await;
+    assert!(verify(&*s, &[]).await.is_ok(), "restored, it holds again");
+    let last = events.last().expect("the sign-in");
+    assert_eq!(last.actor_id.as_ref(), Some(&person));
+    t.exec(&format!(
+        "update audit_events set actor = 'Someone Else' where seq = {}",
+        last.seq
+    ))
+    .await;
+    let b = verify(&*s, &[]).await.expect_err("renamed");
+    assert_eq!(b.seq, last.seq);
     assert!(b.reason.contains("changed"), "{b}");
 }
 
@@ -292,6 +352,26 @@ async fn an_extract_of_a_time_range_verifies_on_its_own_in_any_scope(t: &TestDb)
     );
 }
 
+/// An extract is read a page at a time (5,000 events): one longer than a page is written
+/// whole, in order, and verifies.
+async fn an_extract_longer_than_a_page_is_written_whole(t: &TestDb) {
+    let s = store(t);
+    t.db.append_bench_events(5_120, 1_024)
+        .await
+        .expect("events");
+    let mut lines = Vec::new();
+    let written = export_chain(&*s, &by("test"), None, None, |l| {
+        lines.push(l);
+        Ok(())
+    })
+    .await
+    .expect("export");
+    assert_eq!(written, 5_120);
+    assert_eq!(lines.len(), 5_121, "the start line and every event");
+    let done = verify_extract(&lines).expect("holds");
+    assert_eq!((done.events, done.head), (5_120, Some(head(&*s).await)));
+}
+
 async fn events_written_before_the_chain_are_chained_by_migrate(t: &TestDb) {
     let s = store(t);
     // What a database of the previous release holds: events with gaps and no digests.
@@ -329,6 +409,7 @@ on_both_backends!(
     a_failed_append_fails_the_change_and_leaves_nothing,
     every_change_is_chained_and_the_whole_chain_verifies,
     an_edited_event_is_named,
+    an_edited_team_or_actor_name_is_named,
     a_deleted_event_in_the_middle_is_named,
     a_reordered_pair_is_named,
     an_event_numbered_below_the_chain_is_not_left_unread,
@@ -336,5 +417,6 @@ on_both_backends!(
     a_chain_recomputed_after_an_edit_is_found_by_an_anchor,
     fifty_concurrent_changes_make_one_unbroken_chain,
     an_extract_of_a_time_range_verifies_on_its_own_in_any_scope,
+    an_extract_longer_than_a_page_is_written_whole,
     events_written_before_the_chain_are_chained_by_migrate
 );

@@ -62,7 +62,13 @@ pub async fn start_with(
             .map(|(_, v)| v.to_string()),
     })
     .expect("config");
+    let data_dir = config.data_dir.clone();
     let mut state = AppState::new(config, db);
+    // As `serve` does when the test gives a data folder: checkpoints signed there count.
+    if given("STRATA_DATA_DIR").is_some() {
+        let key = strata_server::checkpoint::signing_key(None, &data_dir).expect("key");
+        state = state.with_checkpoints(&key, data_dir.join("checkpoints"));
+    }
     state.store = store.clone();
     let app = strata_server::router::build(state);
     let handle = tokio::spawn(async move {

@@ -308,6 +308,39 @@ impl AuditStore for Failing {
     }
 }
 
+#[async_trait]
+impl VerificationStore for Failing {
+    async fn start_verification(
+        &self,
+        o: &str,
+        n: DateTime<Utc>,
+        l: DateTime<Utc>,
+        a: u32,
+        f: DateTime<Utc>,
+    ) -> StoreResult<VerificationStart> {
+        self.db.start_verification(o, n, l, a, f).await
+    }
+
+    async fn verification_progress(&self, id: i64, c: u64, l: DateTime<Utc>) -> StoreResult<()> {
+        self.db.verification_progress(id, c, l).await
+    }
+
+    async fn finish_verification(
+        &self,
+        id: i64,
+        c: u64,
+        i: bool,
+        o: &str,
+        n: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.db.finish_verification(id, c, i, o, n).await
+    }
+
+    async fn verification(&self, id: i64) -> StoreResult<Option<Verification>> {
+        self.db.verification(id).await
+    }
+}
+
 fn request_id(res: &reqwest::Response) -> String {
     res.headers()
         .get("x-request-id")

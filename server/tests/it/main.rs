@@ -22,3 +22,4 @@ mod migrations;
 mod second_factor_store;
 mod store_contract;
 mod support;
+mod verification_store;

@@ -25,7 +25,7 @@ pub fn AuditPage() -> impl IntoView {
         to: field("to"),
         before: q.get("before").and_then(|b| b.parse().ok()),
     };
-    let job_id: Option<u64> = q.get("job").and_then(|j| j.parse().ok());
+    let job_id: Option<i64> = q.get("job").and_then(|j| j.parse().ok());
     let events = Resource::new_blocking(
         {
             let query = query.clone();
@@ -76,7 +76,7 @@ fn Chain(
     page: AuditPageView,
     key: Option<String>,
     job: Option<VerifyJobView>,
-    job_id: Option<u64>,
+    job_id: Option<i64>,
 ) -> impl IntoView {
     let status = match (job_id, job) {
         (Some(_), Some(j)) if !j.done => view! {
@@ -202,7 +202,7 @@ fn Events(page: AuditPageView, query: AuditQuery) -> impl IntoView {
                         view! {
                             <tr class="digest-only">
                                 <td>{e.seq}</td>
-                                <td colspan="6">"Another team's event: its digest " <code>{e.digest}</code></td>
+                                <td colspan="6">"An event outside your teams (another team's, or the organization's): its digest " <code>{e.digest}</code></td>
                                 <td><code title=e.hash.clone()>{short}</code></td>
                             </tr>
                         }.into_any()
