@@ -2,10 +2,12 @@
 //! `Arc<dyn Store>`. The server crate implements them for SQLite and PostgreSQL. Store methods
 //! speak domain types (ids, instants, enums); formatting for people happens in pages.
 
+use crate::domain::attestation::{ArtifactClaim, AttestationStatus, Decision};
 use crate::domain::audit::Details;
 use crate::domain::catalog::Catalog;
 use crate::domain::listing::WorkloadQuery;
 use crate::domain::policy::{Grant, Reach};
+use crate::domain::requirement_state::RequirementState;
 use crate::domain::workload::{Workload, WorkloadDraft};
 use crate::domain::{CatalogVersionId, Layer, Phase, Principal, TeamId, UserId, WorkloadId};
 use crate::dto::{PhaseCount, Team, User, WorkloadPage};
@@ -481,6 +483,109 @@ pub trait AuditStore: Send + Sync {
     ) -> StoreResult<Vec<AuditEvent>>;
 }
 
+/// A new evidence item given with an attestation (links and notes; files come next).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NewEvidence {
+    Link { title: String, url: String },
+    Note { title: String, text: String },
+}
+
+/// An attestation as the service validated it, to be stored as submitted (awaiting review).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAttestation {
+    pub workload_id: WorkloadId,
+    /// The workload's team, which the evidence given with it belongs to.
+    pub team_id: TeamId,
+    pub control_id: String,
+    pub status: AttestationStatus,
+    pub statement: String,
+    pub justification: String,
+    pub inherited_from: String,
+    pub effective: DateTime<Utc>,
+    pub expiry: DateTime<Utc>,
+    pub artifact: Option<ArtifactClaim>,
+    pub evidence: Vec<NewEvidence>,
+}
+
+/// An evidence item as an attestation cites it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CitedEvidence {
+    pub id: String,
+    pub title: String,
+    /// A link's address (a note has none).
+    pub url: Option<String>,
+    pub note: Option<String>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A stored attestation with its review.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttestationRecord {
+    pub id: String,
+    pub workload_id: WorkloadId,
+    pub control_id: String,
+    pub status: AttestationStatus,
+    pub statement: String,
+    pub justification: String,
+    pub inherited_from: String,
+    pub effective: DateTime<Utc>,
+    pub expiry: DateTime<Utc>,
+    pub artifact: Option<ArtifactClaim>,
+    pub submitted_by: Option<UserId>,
+    pub submitted_by_name: String,
+    pub submitted_at: DateTime<Utc>,
+    pub decision: Option<Decision>,
+    pub decided_by: Option<UserId>,
+    pub decided_by_name: Option<String>,
+    pub evidence: Vec<CitedEvidence>,
+}
+
+/// What deciding a submission did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decided {
+    Done(AttestationRecord),
+    /// Someone decided it first; this is their decision.
+    Already(AttestationRecord),
+}
+
+/// A requirement's state now, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredState {
+    pub control_id: String,
+    pub state: RequirementState,
+    pub reason: String,
+    /// When it next changes by itself.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// Attestations and the states they decide.
+#[async_trait]
+pub trait AttestationStore: Send + Sync {
+    /// Stores a submission with its new evidence items and rewrites the requirement's states,
+    /// in one transaction with its audit event; returns its id.
+    async fn submit_attestation(&self, a: &NewAttestation, actor: Actor<'_>)
+        -> StoreResult<String>;
+    /// Approves or rejects submission `id` unless it was decided already (exactly one of two
+    /// reviewers deciding at once wins), and rewrites the requirement's states.
+    async fn decide_attestation(
+        &self,
+        id: &str,
+        approve: bool,
+        comment: &str,
+        actor: Actor<'_>,
+    ) -> StoreResult<Decided>;
+    async fn attestation(&self, id: &str) -> StoreResult<Option<AttestationRecord>>;
+    /// Every attestation of the workload, newest first.
+    async fn attestations_of(&self, workload: &WorkloadId) -> StoreResult<Vec<AttestationRecord>>;
+    /// The stored state now of each applicable requirement of the workload.
+    async fn states_now(
+        &self,
+        workload: &WorkloadId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<StoredState>>;
+}
+
 /// A verification of the audit chain run in the background (the audit page's button).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verification {
@@ -552,6 +657,7 @@ pub trait Store:
     + AttemptStore
     + AuditStore
     + VerificationStore
+    + AttestationStore
 {
 }
 
@@ -566,7 +672,8 @@ impl<
             + DemoStore
             + AttemptStore
             + AuditStore
-            + VerificationStore,
+            + VerificationStore
+            + AttestationStore,
     > Store for T
 {
 }

@@ -2,6 +2,8 @@
 //! wasm and native, so the browser and the server validate with the same code.
 
 pub mod applicability;
+pub mod attestation;
+pub mod attestation_form;
 pub mod attribute_fields;
 pub mod attributes;
 pub mod audit;
@@ -20,6 +22,7 @@ pub mod password;
 pub mod phase;
 pub mod policy;
 pub mod principal;
+pub mod requirement_state;
 pub mod text;
 pub mod workload;
 pub mod workload_form;

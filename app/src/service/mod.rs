@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod attempts;
+pub mod attestations;
 pub mod audit;
 pub mod audit_jobs;
 pub mod authorize;

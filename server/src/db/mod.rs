@@ -5,12 +5,14 @@
 
 mod accounts;
 mod attempts;
+mod attestations;
 mod audit;
 mod catalog;
 mod counts;
 mod demo;
 pub mod errors;
 mod limits;
+mod requirement_states;
 mod requirements;
 mod rows;
 mod scope;

@@ -110,7 +110,9 @@ pub async fn write_requirements(
             insert.build().execute(&mut *conn).await?;
         }
     });
-    Ok(())
+    // The workload's artifacts or requirements may have changed what its attestations are
+    // worth.
+    super::requirement_states::rewrite_states(tx, workload_id, None, super::now_micros()).await
 }
 
 /// The newest catalog version (id and content), read inside the transaction.

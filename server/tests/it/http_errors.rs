@@ -309,6 +309,35 @@ impl AuditStore for Failing {
 }
 
 #[async_trait]
+impl AttestationStore for Failing {
+    async fn submit_attestation(&self, a: &NewAttestation, x: Actor<'_>) -> StoreResult<String> {
+        self.db.submit_attestation(a, x).await
+    }
+
+    async fn decide_attestation(
+        &self,
+        id: &str,
+        ok: bool,
+        c: &str,
+        x: Actor<'_>,
+    ) -> StoreResult<Decided> {
+        self.db.decide_attestation(id, ok, c, x).await
+    }
+
+    async fn attestation(&self, id: &str) -> StoreResult<Option<AttestationRecord>> {
+        self.db.attestation(id).await
+    }
+
+    async fn attestations_of(&self, w: &WorkloadId) -> StoreResult<Vec<AttestationRecord>> {
+        self.db.attestations_of(w).await
+    }
+
+    async fn states_now(&self, w: &WorkloadId, n: DateTime<Utc>) -> StoreResult<Vec<StoredState>> {
+        self.db.states_now(w, n).await
+    }
+}
+
+#[async_trait]
 impl VerificationStore for Failing {
     async fn start_verification(
         &self,

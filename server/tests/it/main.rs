@@ -2,6 +2,7 @@
 //! and HTTP through the real router on both.
 
 mod account_store;
+mod attestation_store;
 mod audit_chain;
 mod audit_store;
 mod catalog_golden;
