@@ -1,6 +1,8 @@
 //! Shapes sent between server functions and pages. Database rows never leave the server.
 
+use crate::domain::attestation::AttestationStatus;
 use crate::domain::catalog::{Control, PullForward};
+use crate::domain::requirement_state::RequirementState;
 use crate::domain::workload::Workload;
 use crate::domain::workload_form::WorkloadForm;
 use crate::domain::{CatalogVersionId, FieldErrors, Layer, Phase, TeamId, UserId, WorkloadId};
@@ -133,14 +135,48 @@ pub struct RequirementView {
     pub required: bool,
     pub effective_min_phase: Phase,
     pub reason: String,
+    /// For a control that applies: its state now and why (design §3.2).
+    pub state: Option<(RequirementState, String)>,
+    /// Its attestations, newest first.
+    pub attestations: Vec<AttestationView>,
+}
+
+/// A control the next phase adds, with its state now (it can be attested ahead).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddedControl {
+    pub control_id: String,
+    pub title: String,
+    pub state: RequirementState,
+}
+
+/// One attestation as the workload page lists it under its requirement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttestationView {
+    pub id: String,
+    pub status: AttestationStatus,
+    pub statement: String,
+    /// The justification (not applicable) or the source (inherited), when given.
+    pub because: String,
+    /// `YYYY-MM-DD`.
+    pub effective: String,
+    pub expiry: String,
+    pub artifact: Option<String>,
+    pub submitted_by: String,
+    pub submitted_at: String,
+    /// `submitted`, `approved` or `rejected`, with who decided and their comment.
+    pub review: String,
+    pub decided_by: Option<String>,
+    pub comment: String,
+    /// (title, link if it is one) of each evidence item.
+    pub evidence: Vec<(String, Option<String>)>,
 }
 
 /// What promoting to the next phase adds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadinessView {
     pub next: Phase,
-    /// (control id, title) of each control the next phase adds; none is satisfied yet.
-    pub added: Vec<(String, String)>,
+    /// Each control the next phase adds, with its state now.
+    pub added: Vec<AddedControl>,
     pub blocked_by: Option<String>,
 }
 

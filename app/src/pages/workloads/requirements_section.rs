@@ -1,8 +1,9 @@
-//! A workload's requirements grouped by layer: what is required now (all open gaps until
-//! attestations exist), what a later phase brings, and what does not apply — with the reason.
+//! A workload's requirements grouped by layer: what is required now with its state and why,
+//! what a later phase brings, and what does not apply — with the reason; under each control,
+//! its attestations and their reviews.
 
 use crate::domain::Layer;
-use crate::dto::RequirementView;
+use crate::dto::{AttestationView, RequirementView};
 use leptos::prelude::*;
 
 /// Requirements by layer.
@@ -41,28 +42,82 @@ fn LayerGroup(layer: Layer, rows: Vec<RequirementView>) -> impl IntoView {
                 </thead>
                 <tbody>
                     {rows.into_iter().map(|r| {
-                        let (state, class) = if r.required {
-                            ("Gap".to_string(), "state state-gap")
-                        } else if r.applicable {
-                            (format!("From {}", r.effective_min_phase.label().to_lowercase()), "state state-later")
-                        } else {
-                            ("Not applicable".to_string(), "state state-na")
+                        let later = format!("From {}", r.effective_min_phase.label().to_lowercase());
+                        // Required now: its state. Applies later: when, and its state once
+                        // someone attests ahead. Does not apply: why.
+                        let (state, class, why) = match (&r.state, r.required) {
+                            (Some((s, reason)), true) => (s.label().to_string(), format!("state state-{}", s.code()), reason.clone()),
+                            (Some((s, reason)), false) if !r.attestations.is_empty() => (
+                                format!("{later} · {}", s.label()),
+                                format!("state state-{}", s.code()),
+                                reason.clone(),
+                            ),
+                            (Some(_), false) => (later, "state state-later".to_string(), r.reason.clone()),
+                            (None, _) => ("Not applicable".to_string(), "state state-na".to_string(), r.reason.clone()),
                         };
                         let control = r.control_id.clone();
                         let href = format!("/catalog#{}", r.control_id);
+                        let history = (!r.attestations.is_empty()).then(|| view! {
+                            <AttestationHistory attestations=r.attestations.clone()/>
+                        });
                         view! {
                             <tr data-control=control data-required=r.required.to_string()>
                                 <td>
                                     <a class="mono" href=href>{r.control_id}</a>
                                     " "{r.title}
+                                    {history}
                                 </td>
-                                <td><span class=class>{state}</span></td>
-                                <td class="reason">{r.reason}</td>
+                                <td><span class=class data-testid="requirement-state">{state}</span></td>
+                                <td class="reason">{why}</td>
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
         </section>
+    }
+}
+
+/// The attestations of one requirement, newest first: what was claimed, by whom, and how it was
+/// reviewed (a rejection's comment is what the contributor answers).
+#[component]
+fn AttestationHistory(attestations: Vec<AttestationView>) -> impl IntoView {
+    let count = attestations.len();
+    view! {
+        <details class="attestations" data-testid="attestation-history">
+            <summary>{format!("{count} attestation{}", if count == 1 { "" } else { "s" })}</summary>
+            <ol>
+                {attestations.into_iter().map(|a| {
+                    let review = match (a.review.as_str(), a.decided_by) {
+                        ("submitted", _) => "Awaiting review".to_string(),
+                        (verdict, Some(by)) => format!("{} by {by}", if verdict == "approved" { "Approved" } else { "Rejected" }),
+                        (verdict, None) => verdict.to_string(),
+                    };
+                    view! {
+                        <li data-review=a.review.clone()>
+                            <p>
+                                <strong>{a.status.label()}</strong>
+                                {format!(" — {}, effective {} until {}", a.submitted_by, a.effective, a.expiry)}
+                            </p>
+                            <p>{a.statement}</p>
+                            {(!a.because.is_empty()).then(|| view! { <p>{a.because}</p> })}
+                            {a.artifact.map(|x| view! { <p>{format!("About {x}")}</p> })}
+                            {(!a.evidence.is_empty()).then(|| view! {
+                                <ul class="evidence">
+                                    {a.evidence.into_iter().map(|(title, url)| match url {
+                                        Some(url) => view! { <li><a href=url rel="noopener noreferrer nofollow">{title}</a></li> }.into_any(),
+                                        None => view! { <li>{title}</li> }.into_any(),
+                                    }).collect_view()}
+                                </ul>
+                            })}
+                            <p class="review" data-testid="attestation-review">{review}</p>
+                            {(!a.comment.is_empty()).then(|| view! {
+                                <blockquote class="review-comment" data-testid="review-comment">{a.comment}</blockquote>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </details>
     }
 }
