@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/people/:id") view=PersonPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/teams") view=TeamsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/audit") view=crate::pages::audit::AuditPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/review") view=crate::pages::review::ReviewPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/workloads") view=WorkloadListPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/workloads/new") view=NewWorkloadPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/workloads/:id") view=WorkloadPage ssr=SsrMode::InOrder/>

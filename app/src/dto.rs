@@ -149,6 +149,23 @@ pub struct AddedControl {
     pub state: RequirementState,
 }
 
+/// A submission on the review queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItemView {
+    pub attestation_id: String,
+    pub workload_id: String,
+    pub workload_name: String,
+    pub team: String,
+    pub control_id: String,
+    pub layer: Option<Layer>,
+    pub status: AttestationStatus,
+    pub statement: String,
+    pub submitted_by: String,
+    pub submitted_at: String,
+    /// The caller submitted it: another lead reviews it.
+    pub own: bool,
+}
+
 /// One attestation as the workload page lists it under its requirement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttestationView {
@@ -272,6 +289,9 @@ pub struct Me {
     /// Whether they read the audit log (some events perhaps as digests only).
     #[serde(default)]
     pub may_read_audit: bool,
+    /// Whether they review attestations (the review queue).
+    #[serde(default)]
+    pub may_review: bool,
 }
 
 /// The signed-in person's second factor, for their account page.

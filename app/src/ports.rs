@@ -559,6 +559,31 @@ pub struct StoredState {
     pub until: Option<DateTime<Utc>>,
 }
 
+/// What the review queue is narrowed to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueueFilter {
+    pub team: Option<TeamId>,
+    pub layer: Option<Layer>,
+    pub workload: Option<WorkloadId>,
+}
+
+/// A submission awaiting review, as the queue lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueItem {
+    pub attestation_id: String,
+    pub workload_id: WorkloadId,
+    pub workload_name: String,
+    pub team_id: TeamId,
+    pub control_id: String,
+    /// None when the control no longer applies to the workload.
+    pub layer: Option<Layer>,
+    pub status: AttestationStatus,
+    pub statement: String,
+    pub submitted_by: Option<UserId>,
+    pub submitted_by_name: String,
+    pub submitted_at: DateTime<Utc>,
+}
+
 /// Attestations and the states they decide.
 #[async_trait]
 pub trait AttestationStore: Send + Sync {
@@ -578,6 +603,13 @@ pub trait AttestationStore: Send + Sync {
     async fn attestation(&self, id: &str) -> StoreResult<Option<AttestationRecord>>;
     /// Every attestation of the workload, newest first.
     async fn attestations_of(&self, workload: &WorkloadId) -> StoreResult<Vec<AttestationRecord>>;
+    /// Submissions awaiting review in `reach`, oldest first, at most `limit`.
+    async fn awaiting_review(
+        &self,
+        filter: &QueueFilter,
+        reach: &Reach,
+        limit: u32,
+    ) -> StoreResult<Vec<QueueItem>>;
     /// The stored state now of each applicable requirement of the workload.
     async fn states_now(
         &self,

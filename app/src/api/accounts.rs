@@ -146,6 +146,10 @@ pub async fn current_person() -> Result<Option<Me>, AppError> {
                     &c.principal,
                     crate::domain::policy::Action::ReadAuditChain,
                 ),
+                may_review: crate::service::authorize::may(
+                    &c.principal,
+                    crate::domain::policy::Action::Review,
+                ),
             }
         }))
     })

@@ -45,12 +45,12 @@ const fn e(kind: Kind, path: &'static str, guard: Guard) -> Endpoint {
     Endpoint { kind, path, guard }
 }
 
-use Action::{Administer, ChangeWorkloads, ReadAuditChain, ReadCatalog, ReadWorkloads};
+use Action::{Administer, ChangeWorkloads, ReadAuditChain, ReadCatalog, ReadWorkloads, Review};
 use Guard::{Anywhere, OnWorkload, PhaseChange, Public, SignedIn};
 use Kind::{Page, Route, ServerFunction};
 
 /// Every endpoint. Pages use Leptos's path syntax (`:id`), routes axum's (`{id}`).
-pub const ENDPOINTS: [Endpoint; 57] = [
+pub const ENDPOINTS: [Endpoint; 60] = [
     e(Page, "/", Anywhere(ReadWorkloads)),
     e(Page, "/catalog", Anywhere(ReadCatalog)),
     e(Page, "/login", Public),
@@ -65,6 +65,7 @@ pub const ENDPOINTS: [Endpoint; 57] = [
     e(Page, "/admin/people/:id", Anywhere(Administer)),
     e(Page, "/admin/teams", Anywhere(Administer)),
     e(Page, "/audit", Anywhere(ReadAuditChain)),
+    e(Page, "/review", Anywhere(Review)),
     e(ServerFunction, "/api/take_flash", Public),
     e(ServerFunction, "/api/sign_in", Public),
     e(ServerFunction, "/api/me", Public),
@@ -164,6 +165,8 @@ pub const ENDPOINTS: [Endpoint; 57] = [
         "/api/audit_signing_key",
         Anywhere(ReadAuditChain),
     ),
+    e(ServerFunction, "/api/review_queue", Anywhere(Review)),
+    e(ServerFunction, "/api/decide_attestation", Anywhere(Review)),
     e(Route, "/health", Public),
     e(Route, "/audit/export.jsonl", Anywhere(ReadAuditChain)),
     e(

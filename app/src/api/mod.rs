@@ -10,6 +10,7 @@ pub mod context;
 pub mod flash;
 pub mod guards;
 pub mod phase;
+pub mod review;
 pub mod second_factor;
 pub mod workload_edit;
 pub mod workloads;

@@ -23,6 +23,7 @@ pub fn Nav() -> impl IntoView {
                         Ok(Some(me)) => view! {
                             {me.may_register.then(|| view! { <a href="/workloads/new">"Register a workload"</a> })}
                             {me.may_administer.then(|| view! { <a href="/admin/people">"People"</a> " " <a href="/admin/teams">"Teams"</a> })}
+                            {me.may_review.then(|| view! { <a href="/review">"Review queue"</a> })}
                             {me.may_read_audit.then(|| view! { <a href="/audit">"Audit log"</a> })}
                             <div class="account" data-testid="account">
                                 <a href=PASSWORD_PAGE title=me.email.clone() data-testid="signed-in-name">{me.name}</a>

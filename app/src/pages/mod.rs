@@ -5,4 +5,5 @@ pub mod admin;
 pub mod audit;
 pub mod catalog;
 pub mod home;
+pub mod review;
 pub mod workloads;

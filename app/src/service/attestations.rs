@@ -3,7 +3,7 @@
 //! current or next phase; a security lead who did not submit it approves it or rejects it with
 //! a comment. Every step is stored with its audit event by the store, in one transaction.
 
-use super::authorize::require_on;
+use super::authorize::{require, require_on};
 use super::workloads::load_for;
 use super::{Outcome, Refusal};
 use crate::domain::attestation::TEXT_MAX;
@@ -11,8 +11,9 @@ use crate::domain::attestation_form::{AttestationForm, Context};
 use crate::domain::policy::Action;
 use crate::domain::text::{is_multi_line, CONTROL_MESSAGE};
 use crate::domain::{Principal, WorkloadId};
+use crate::dto::QueueItemView;
 use crate::error::AppError;
-use crate::ports::{AttestationRecord, Decided, NewAttestation, NewEvidence, Store};
+use crate::ports::{AttestationRecord, Decided, NewAttestation, NewEvidence, QueueFilter, Store};
 
 /// What "not found" names.
 const ATTESTATION: &str = "This attestation";
@@ -96,21 +97,8 @@ pub async fn decide(
     approve: bool,
     comment: &str,
 ) -> Result<Outcome<AttestationRecord>, AppError> {
-    let not_found = || AppError::NotFound(ATTESTATION.to_string());
-    let record = store.attestation(id).await?.ok_or_else(not_found)?;
-    let workload = store
-        .get_workload(&record.workload_id)
-        .await?
-        .ok_or_else(not_found)?;
-    require_on(caller, Action::Review, &workload.draft.team_id, ATTESTATION)?;
-    if caller
-        .person()
-        .is_some_and(|p| record.submitted_by.as_ref() == Some(&p.id))
-    {
-        return Ok(Outcome::Refused(Refusal::message(
-            "You submitted this attestation: another security lead reviews it.",
-        )));
-    }
+    // Who may review at all, and what the comment must be, before anything is read.
+    require(caller, Action::Review)?;
     let comment = comment.trim();
     if !approve && comment.is_empty() {
         return Ok(Outcome::Refused(Refusal::field(
@@ -126,6 +114,24 @@ pub async fn decide(
     }
     if !is_multi_line(comment) {
         return Ok(Outcome::Refused(Refusal::field("comment", CONTROL_MESSAGE)));
+    }
+    let not_found = || AppError::NotFound(ATTESTATION.to_string());
+    if !crate::domain::ids::is_id_shaped(id) {
+        return Err(not_found());
+    }
+    let record = store.attestation(id).await?.ok_or_else(not_found)?;
+    let workload = store
+        .get_workload(&record.workload_id)
+        .await?
+        .ok_or_else(not_found)?;
+    require_on(caller, Action::Review, &workload.draft.team_id, ATTESTATION)?;
+    if caller
+        .person()
+        .is_some_and(|p| record.submitted_by.as_ref() == Some(&p.id))
+    {
+        return Ok(Outcome::Refused(Refusal::message(
+            "You submitted this attestation: another security lead reviews it.",
+        )));
     }
     match store
         .decide_attestation(id, approve, comment, caller)
@@ -148,4 +154,39 @@ fn already(r: &AttestationRecord) -> String {
         "{} {verdict} this attestation{at} before you did; nothing was changed.",
         r.decided_by_name.as_deref().unwrap_or("Another reviewer")
     )
+}
+
+/// Submissions shown on the review queue at once.
+pub const QUEUE_PAGE: u32 = 200;
+
+/// The review queue: submissions awaiting review, oldest first, narrowed by `filter`; the
+/// caller's own are marked (another lead reviews them).
+pub async fn review_queue(
+    store: &dyn Store,
+    caller: &Principal,
+    filter: &QueueFilter,
+) -> Result<Vec<QueueItemView>, AppError> {
+    let reach = require(caller, Action::Review)?;
+    let items = store.awaiting_review(filter, &reach, QUEUE_PAGE).await?;
+    let teams = store.list_teams().await?;
+    let me = caller.person().map(|p| &p.id);
+    Ok(items
+        .into_iter()
+        .map(|i| QueueItemView {
+            own: me.is_some_and(|id| i.submitted_by.as_ref() == Some(id)),
+            team: teams
+                .iter()
+                .find(|t| t.id == i.team_id)
+                .map_or_else(|| i.team_id.to_string(), |t| t.name.clone()),
+            attestation_id: i.attestation_id,
+            workload_id: i.workload_id.0,
+            workload_name: i.workload_name,
+            control_id: i.control_id,
+            layer: i.layer,
+            status: i.status,
+            statement: i.statement,
+            submitted_by: i.submitted_by_name,
+            submitted_at: i.submitted_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        })
+        .collect())
 }

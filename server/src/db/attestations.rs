@@ -7,17 +7,20 @@
 use super::errors::{DbError, DbResult};
 use super::requirement_states::rewrite_states;
 use super::rows::instant;
+use super::scope::push_scope;
 use super::write_tx::{with_tx, Change, Scope, WriteTx};
 use super::{new_id, now_micros, with_pool, Db};
 use app::domain::attestation::{ArtifactClaim, ArtifactKind, AttestationStatus, Decision};
 use app::domain::audit::Details;
-use app::domain::{UserId, WorkloadId};
+use app::domain::policy::Reach;
+use app::domain::{Layer, TeamId, UserId, WorkloadId};
 use app::ports::{
     Actor, AttestationRecord, AttestationStore, CitedEvidence, Decided, NewAttestation,
-    NewEvidence, StoreResult, StoredState,
+    NewEvidence, QueueFilter, QueueItem, StoreResult, StoredState,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
 
 const COLUMNS: &str = "id, workload_id, control_id, status, statement, justification, \
     inherited_from, effective_at, expires_at, artifact_kind, artifact_name, artifact_version, \
@@ -343,6 +346,73 @@ async fn of_workload(db: &Db, workload: &WorkloadId) -> DbResult<Vec<Attestation
     rows.into_iter().map(|r| record_of(r, &cited)).collect()
 }
 
+/// attestation, workload, workload name, team, control, layer, status, statement, submitted
+/// by, by name, at.
+type QueueRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    String,
+    i64,
+);
+
+async fn queue(
+    db: &Db,
+    filter: &QueueFilter,
+    reach: &Reach,
+    limit: u32,
+) -> DbResult<Vec<QueueItem>> {
+    let rows: Vec<QueueRow> = with_pool!(db, pool => {
+        let mut q = QueryBuilder::new(
+            "select a.id, a.workload_id, v.name, v.team_id, a.control_id, r.layer, a.status, \
+             a.statement, a.submitted_by, a.submitted_by_name, a.submitted_at \
+             from attestations a \
+             join workload_versions v on v.workload_id = a.workload_id and v.valid_to is null \
+             left join requirements r on r.workload_id = a.workload_id \
+             and r.control_id = a.control_id \
+             where a.decision is null",
+        );
+        if let Some(team) = &filter.team {
+            q.push(" and v.team_id = ").push_bind(team.as_str());
+        }
+        if let Some(layer) = filter.layer {
+            q.push(" and r.layer = ").push_bind(layer.code());
+        }
+        if let Some(workload) = &filter.workload {
+            q.push(" and a.workload_id = ").push_bind(workload.as_str());
+        }
+        push_scope(&mut q, "v.team_id", reach);
+        q.push(" order by a.submitted_at, a.id limit ").push_bind(i64::from(limit));
+        q.build_query_as().fetch_all(pool).await?
+    });
+    rows.into_iter()
+        .map(
+            |(id, workload, name, team, control, layer, status, statement, by, by_name, at)| {
+                Ok(QueueItem {
+                    attestation_id: id,
+                    workload_id: WorkloadId(workload),
+                    workload_name: name,
+                    team_id: TeamId(team),
+                    control_id: control,
+                    layer: layer.as_deref().and_then(Layer::from_code),
+                    status: AttestationStatus::from_code(&status)
+                        .ok_or_else(|| DbError::corrupt("attestation status", &status))?,
+                    statement,
+                    submitted_by: by.map(UserId),
+                    submitted_by_name: by_name,
+                    submitted_at: instant(at)?,
+                })
+            },
+        )
+        .collect()
+}
+
 #[async_trait]
 impl AttestationStore for Db {
     async fn submit_attestation(
@@ -369,6 +439,15 @@ impl AttestationStore for Db {
 
     async fn attestations_of(&self, workload: &WorkloadId) -> StoreResult<Vec<AttestationRecord>> {
         Ok(of_workload(self, workload).await?)
+    }
+
+    async fn awaiting_review(
+        &self,
+        filter: &QueueFilter,
+        reach: &Reach,
+        limit: u32,
+    ) -> StoreResult<Vec<QueueItem>> {
+        Ok(queue(self, filter, reach, limit).await?)
     }
 
     async fn states_now(

@@ -15,7 +15,7 @@ use strata_server::bench::draw::Draw;
 const REQUESTS: usize = 3_000;
 
 /// Server functions that take JSON, with the argument names each expects.
-const JSON_FUNCTIONS: [(&str, &[&str]); 19] = [
+const JSON_FUNCTIONS: [(&str, &[&str]); 20] = [
     ("list_workloads", &["query"]),
     ("get_workload", &["id"]),
     ("get_edit_form", &["id"]),
@@ -35,13 +35,14 @@ const JSON_FUNCTIONS: [(&str, &[&str]); 19] = [
     ("list_audit_events", &["query"]),
     ("audit_job", &["id"]),
     ("audit_signing_key", &[]),
+    ("review_queue", &["team", "layer", "workload"]),
 ];
 
 /// Server functions that take a form (what a browser without JavaScript posts). Not
 /// `change_password` or `remove_second_factor`, whose refusals of a wrong password slow the
 /// account by design (up to 8 s a try), nor `sign_out`, which would end the prober's session,
 /// nor `set_second_factor_required`, which would hold an administrator prober at the set-up.
-const FORM_FUNCTIONS: [(&str, &[&str]); 15] = [
+const FORM_FUNCTIONS: [(&str, &[&str]); 16] = [
     (
         "create_workload",
         &["form[name]", "form[team_id]", "form[primary_owner]"],
@@ -63,6 +64,7 @@ const FORM_FUNCTIONS: [(&str, &[&str]); 15] = [
     ("start_second_factor", &[]),
     ("confirm_second_factor", &["code"]),
     ("verify_second_factor", &["code"]),
+    ("decide_attestation", &["id", "verdict", "comment"]),
 ];
 
 /// Fields of the workload form, so that generated forms reach every check.

@@ -4,6 +4,7 @@
 
 use crate::http::{body, start};
 use crate::http_accounts::lead;
+use crate::http_forms::{location, post_form};
 use crate::on_both_backends;
 use crate::support::{by, TestDb};
 use app::domain::attestation::AttestationStatus;
@@ -101,4 +102,117 @@ async fn a_requirement_shows_its_state_and_its_reviewed_attestations(t: &TestDb)
     assert!(row.contains("2 attestations"), "{row}");
 }
 
-on_both_backends!(a_requirement_shows_its_state_and_its_reviewed_attestations);
+/// A lead finds a submission on the queue, is told a rejection needs its comment, rejects it
+/// with one, and the queue is empty again; the comment is on the workload page.
+async fn a_lead_rejects_from_the_queue_with_a_comment(t: &TestDb) {
+    let s = start(t).await;
+    strata_server::catalog::load_starter(&s.store, &by("test"))
+        .await
+        .expect("catalog");
+    strata_server::demo::seed(&s.store).await.expect("seed");
+    let page = s
+        .store
+        .list_workloads(
+            &Default::default(),
+            &app::domain::policy::Reach::Organization,
+        )
+        .await
+        .expect("list");
+    let id = page.rows.first().expect("a workload").id.clone();
+    let w = s
+        .store
+        .get_workload(&id)
+        .await
+        .expect("read")
+        .expect("exists");
+    let requirements = s.store.requirements(&id).await.expect("requirements");
+    let required = requirements
+        .iter()
+        .find(|r| r.required)
+        .expect("a required control");
+    let now = Utc::now();
+    let claim = NewAttestation {
+        workload_id: id.clone(),
+        team_id: w.draft.team_id.clone(),
+        control_id: required.control_id.clone(),
+        status: AttestationStatus::PartiallyImplemented,
+        statement: "Half of the pipelines scan.".into(),
+        justification: String::new(),
+        inherited_from: String::new(),
+        effective: now,
+        expiry: now + TimeDelta::days(60),
+        artifact: None,
+        evidence: vec![],
+    };
+    let submitted = s
+        .store
+        .submit_attestation(&claim, &by("test contributor"))
+        .await
+        .expect("submitted");
+    let c = lead(&s).await;
+    let queue = body(&c, format!("{}/review", s.base)).await;
+    assert!(
+        queue.contains(&format!("data-attestation=\"{submitted}\"")),
+        "{queue}"
+    );
+    assert!(queue.contains("Half of the pipelines scan."));
+    let res = post_form(
+        &c,
+        &s.base,
+        "decide_attestation",
+        "/review",
+        &[
+            ("id", submitted.as_str()),
+            ("verdict", "reject"),
+            ("comment", " "),
+        ],
+    )
+    .await;
+    assert_eq!(location(&res), "/review");
+    let refused = body(&c, format!("{}/review", s.base)).await;
+    assert!(
+        refused.contains("data-testid=\"comment-error\""),
+        "{refused}"
+    );
+    assert!(
+        refused.contains(&format!("data-attestation=\"{submitted}\"")),
+        "still waiting"
+    );
+    let res = post_form(
+        &c,
+        &s.base,
+        "decide_attestation",
+        "/review",
+        &[
+            ("id", submitted.as_str()),
+            ("verdict", "reject"),
+            ("comment", "Which pipelines? Link the list."),
+        ],
+    )
+    .await;
+    assert_eq!(location(&res), "/review");
+    let after = body(&c, format!("{}/review", s.base)).await;
+    assert!(after.contains("data-testid=\"review-notice\""), "{after}");
+    assert!(after.contains("data-testid=\"review-empty\""), "{after}");
+    let workload = body(&c, format!("{}/workloads/{id}", s.base)).await;
+    assert!(workload.contains("Which pipelines? Link the list."));
+    // Deciding again is told who decided first.
+    post_form(
+        &c,
+        &s.base,
+        "decide_attestation",
+        "/review",
+        &[("id", submitted.as_str()), ("verdict", "approve")],
+    )
+    .await;
+    let again = body(&c, format!("{}/review", s.base)).await;
+    assert!(
+        again.contains("before you did; nothing was changed"),
+        "{again}"
+    );
+}
+
+on_both_backends!(
+    a_requirement_shows_its_state_and_its_reviewed_attestations,
+    a_lead_rejects_from_the_queue_with_a_comment
+);

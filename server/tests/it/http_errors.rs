@@ -332,6 +332,15 @@ impl AttestationStore for Failing {
         self.db.attestations_of(w).await
     }
 
+    async fn awaiting_review(
+        &self,
+        f: &QueueFilter,
+        r: &Reach,
+        l: u32,
+    ) -> StoreResult<Vec<QueueItem>> {
+        self.db.awaiting_review(f, r, l).await
+    }
+
     async fn states_now(&self, w: &WorkloadId, n: DateTime<Utc>) -> StoreResult<Vec<StoredState>> {
         self.db.states_now(w, n).await
     }

@@ -210,6 +210,13 @@ fn request(
                 "list_audit_events" => json(r#"{"query":{}}"#.into()),
                 "audit_job" => json(r#"{"id":1}"#.into()),
                 "verify_audit_chain" => form(Vec::new()),
+                // A rejection without its comment: refused by its check once the caller may
+                // review, before any attestation is read.
+                "decide_attestation" => form(vec![
+                    ("id", "none".into()),
+                    ("verdict", "reject".into()),
+                    ("comment", String::new()),
+                ]),
                 // Refused for the empty name; restoring a team in use changes nothing.
                 "add_team" => form(vec![("name", String::new())]),
                 "rename_team" => form(vec![("id", team.into()), ("name", String::new())]),
