@@ -149,6 +149,9 @@ pub struct AddedControl {
     pub state: RequirementState,
 }
 
+/// Submissions the review queue shows at once.
+pub const QUEUE_SHOWN: u32 = 200;
+
 /// A submission on the review queue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueItemView {
@@ -184,8 +187,8 @@ pub struct AttestationView {
     pub review: String,
     pub decided_by: Option<String>,
     pub comment: String,
-    /// (title, link if it is one) of each evidence item.
-    pub evidence: Vec<(String, Option<String>)>,
+    /// (title, link if it is one, a note's text) of each evidence item.
+    pub evidence: Vec<(String, Option<String>, String)>,
 }
 
 /// What promoting to the next phase adds.

@@ -57,8 +57,13 @@ pub struct Context<'a> {
     pub today: NaiveDate,
 }
 
+/// A date of the years an attestation can speak about (which also keeps the arithmetic on
+/// it far from chrono's limits).
 fn day(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+    use chrono::Datelike;
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (2000..=2200).contains(&d.year()))
 }
 
 fn midnight(d: NaiveDate) -> DateTime<Utc> {
@@ -138,8 +143,15 @@ impl AttestationForm {
         } else {
             day(&self.effective)
         };
-        if effective.is_none() {
-            errors.add("effective", "Give the date as YYYY-MM-DD.");
+        match effective {
+            None => errors.add("effective", "Give the date as YYYY-MM-DD."),
+            // A claim is about what is in place: a future date would count as out of force
+            // and take the place of the claim in force now.
+            Some(d) if d > cx.today => errors.add(
+                "effective",
+                "The effective date cannot be later than today.",
+            ),
+            Some(_) => {}
         }
         let effective = effective.map(midnight);
         let expiry = match (self.expiry.trim().is_empty(), effective) {
@@ -156,6 +168,11 @@ impl AttestationForm {
         if let (Some(from), Some(until)) = (effective, expiry) {
             if let Some(problem) = expiry_problem(from, until, cx.cadence_days) {
                 errors.add("expiry", problem);
+            } else if until <= midnight(cx.today) {
+                errors.add(
+                    "expiry",
+                    "This expiry has passed: the claim would never be in force.",
+                );
             }
         }
         let artifact = self.artifact_claim(cx, &mut errors);
@@ -338,6 +355,32 @@ mod tests {
         .validate(&cx(&models))
         .expect_err("no such dataset");
         assert!(e.get("artifact").is_some());
+    }
+
+    #[test]
+    fn dates_are_not_in_the_future_nor_expired_already_nor_out_of_range() {
+        let at = |effective: &str, expiry: &str| AttestationForm {
+            effective: effective.into(),
+            expiry: expiry.into(),
+            ..form("implemented")
+        };
+        let e = at("2026-12-02", "").validate(&cx(&[])).expect_err("future");
+        assert!(e
+            .get("effective")
+            .expect("effective")
+            .contains("later than today"));
+        let e = at("2026-08-01", "2026-11-30")
+            .validate(&cx(&[]))
+            .expect_err("lapsed");
+        assert!(e.get("expiry").expect("expiry").contains("has passed"));
+        assert!(
+            at("2026-10-01", "").validate(&cx(&[])).is_ok(),
+            "still in force"
+        );
+        for far in ["+262142-12-31", "1900-01-01", "2201-01-01"] {
+            assert!(at(far, "").validate(&cx(&[])).is_err(), "{far}");
+            assert!(at("2026-12-01", far).validate(&cx(&[])).is_err(), "{far}");
+        }
     }
 
     #[test]

@@ -242,8 +242,9 @@ pub fn requirement_state(r: &Records<'_>, t: DateTime<Utc>) -> Assessed {
         .copied()
         .filter(|s| decided(s, t).is_some_and(|d| d.approved))
         .max_by(|a, b| (a.submitted_at, &a.id).cmp(&(b.submitted_at, &b.id)));
-    let newer_than_a =
-        |s: &&Submission| latest_approved.is_none_or(|a| s.submitted_at > a.submitted_at);
+    let newer_than_a = |s: &&Submission| {
+        latest_approved.is_none_or(|a| (s.submitted_at, &s.id) > (a.submitted_at, &a.id))
+    };
     let in_force = latest_approved.map(|a| (a, not_in_force(a, r, t)));
 
     // 1, 2: in force and implemented, inherited or not applicable.
@@ -347,7 +348,13 @@ pub fn requirement_state(r: &Records<'_>, t: DateTime<Utc>) -> Assessed {
 pub fn next_change(r: &Records<'_>, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let mut instants: Vec<DateTime<Utc>> = Vec::new();
     for s in r.submissions {
-        instants.extend([s.effective, s.expiry, s.expiry - WARNING_WINDOW]);
+        instants.extend([
+            s.effective,
+            s.expiry,
+            s.expiry - WARNING_WINDOW,
+            s.submitted_at,
+        ]);
+        instants.extend(s.decision.as_ref().map(|d| d.at));
     }
     for e in r.exceptions {
         instants.extend([e.from, e.until]);
@@ -364,10 +371,11 @@ pub fn next_change(r: &Records<'_>, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
     instants.retain(|i| *i > t);
     instants.sort_unstable();
     instants.dedup();
-    let now = requirement_state(r, t).state;
+    // The state or what decided it: a stretch keeps its reason to its end.
+    let now = requirement_state(r, t);
     instants
         .into_iter()
-        .find(|i| requirement_state(r, *i).state != now)
+        .find(|i| requirement_state(r, *i) != now)
 }
 
 /// One stretch of a requirement's states: `state` from `from` until `until` (open-ended when
@@ -394,9 +402,16 @@ pub fn timeline(r: &Records<'_>, t: DateTime<Utc>) -> Vec<Stretch> {
         });
         match until {
             // A handful at most (warning window, expiry, an exception's end, evidence
-            // expiring); the bound only guards against a record that is not well-formed.
+            // expiring); the bound only guards against records that are not well-formed,
+            // and the last stretch then holds on.
             Some(next) if out.len() < 16 => from = next,
-            _ => return out,
+            Some(_) => {
+                if let Some(last) = out.last_mut() {
+                    last.until = None;
+                }
+                return out;
+            }
+            None => return out,
         }
     }
 }

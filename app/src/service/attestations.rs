@@ -4,7 +4,7 @@
 //! a comment. Every step is stored with its audit event by the store, in one transaction.
 
 use super::authorize::{require, require_on};
-use super::workloads::load_for;
+use super::workloads::{archived_team, load_for};
 use super::{Outcome, Refusal};
 use crate::domain::attestation::TEXT_MAX;
 use crate::domain::attestation_form::{AttestationForm, Context};
@@ -32,6 +32,9 @@ pub async fn attest(
     form: &AttestationForm,
 ) -> Result<Outcome<String>, AppError> {
     let workload = load_for(store, caller, id, Action::ChangeWorkloads).await?;
+    if let Some(archived) = archived_team(store, &workload).await? {
+        return Ok(Outcome::Refused(archived));
+    }
     let requirements = store.requirements(&workload.id).await?;
     // Controls of the current or the next phase can be attested (design §3.4).
     let reach = workload.phase.next().unwrap_or(workload.phase);
@@ -48,7 +51,11 @@ pub async fn attest(
         return Ok(Outcome::Refused(Refusal::message(NOT_ATTESTABLE)));
     };
     let cx = Context {
-        cadence_days: catalog.cadence(control).days(workload.phase),
+        // The cadence of the phase that requires it: attesting ahead for the next phase gets
+        // that phase's.
+        cadence_days: catalog
+            .cadence(control)
+            .days(workload.phase.max(requirement.effective_min_phase)),
         models: &workload.draft.model_refs,
         datasets: &workload.draft.dataset_refs,
         today: chrono::Utc::now().date_naive(),
@@ -133,6 +140,17 @@ pub async fn decide(
             "You submitted this attestation: another security lead reviews it.",
         )));
     }
+    // As for promotions: nobody decides about a workload they own.
+    if caller.person().is_some_and(|p| {
+        workload.draft.primary_owner == p.id || workload.draft.other_owners.contains(&p.id)
+    }) {
+        return Ok(Outcome::Refused(Refusal::message(
+            "You own this workload: another security lead reviews its attestations.",
+        )));
+    }
+    if let Some(archived) = archived_team(store, &workload).await? {
+        return Ok(Outcome::Refused(archived));
+    }
     match store
         .decide_attestation(id, approve, comment, caller)
         .await?
@@ -156,9 +174,6 @@ fn already(r: &AttestationRecord) -> String {
     )
 }
 
-/// Submissions shown on the review queue at once.
-pub const QUEUE_PAGE: u32 = 200;
-
 /// The review queue: submissions awaiting review, oldest first, narrowed by `filter`; the
 /// caller's own are marked (another lead reviews them).
 pub async fn review_queue(
@@ -167,7 +182,9 @@ pub async fn review_queue(
     filter: &QueueFilter,
 ) -> Result<Vec<QueueItemView>, AppError> {
     let reach = require(caller, Action::Review)?;
-    let items = store.awaiting_review(filter, &reach, QUEUE_PAGE).await?;
+    let items = store
+        .awaiting_review(filter, &reach, crate::dto::QUEUE_SHOWN)
+        .await?;
     let teams = store.list_teams().await?;
     let me = caller.person().map(|p| &p.id);
     Ok(items

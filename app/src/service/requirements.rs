@@ -147,10 +147,18 @@ fn attestation_view(a: &AttestationRecord) -> AttestationView {
         review,
         decided_by,
         comment,
+        // A link is shown as one only if it still passes the form's rule (whatever wrote it).
         evidence: a
             .evidence
             .iter()
-            .map(|e| (e.title.clone(), e.url.clone()))
+            .map(|e| {
+                let url = e
+                    .url
+                    .clone()
+                    .filter(|u| crate::domain::attestation_form::link_problem(u).is_none());
+                let text = e.note.clone().unwrap_or_default();
+                (e.title.clone(), url, text)
+            })
             .collect(),
     }
 }

@@ -170,12 +170,28 @@ async fn one_in(tx: &mut WriteTx, id: &str) -> DbResult<Option<AttestationRecord
     row.map(|r| record_of(r, &cited)).transpose()
 }
 
+/// Holds the workload's row until the transaction ends: the writes that rewrite one
+/// requirement's stored states (a submission, a decision, a change of the workload, which
+/// locks the row by its guarded update) take turns, so none rewrites them from a snapshot that
+/// misses another's record. SQLite's `BEGIN IMMEDIATE` serializes every writer already.
+async fn lock_workload(tx: &mut WriteTx, workload: &str) -> DbResult<()> {
+    if let WriteTx::Postgres(t) = tx {
+        sqlx::query("select id from workloads where id = $1 for update")
+            .bind(workload)
+            .execute(&mut **t)
+            .await?;
+    }
+    Ok(())
+}
+
 async fn submit(db: &Db, a: &NewAttestation, actor: Actor<'_>) -> DbResult<String> {
     let id = new_id();
-    let now = now_micros();
     let by = actor.person().map(|p| p.id.as_str());
     let by_name = actor.actor_label();
     let mut tx = db.begin_write(Scope::Record).await?;
+    lock_workload(&mut tx, a.workload_id.as_str()).await?;
+    // Taken once the locks are held, so no record of this requirement is later than it.
+    let now = now_micros();
     let mut cited = Vec::new();
     for e in &a.evidence {
         let evidence_id = new_id();
@@ -263,8 +279,15 @@ async fn decide(
     comment: &str,
     actor: Actor<'_>,
 ) -> DbResult<Decided> {
-    let now = now_micros();
     let mut tx = db.begin_write(Scope::Record).await?;
+    let workload: Option<String> = with_tx!(&mut tx, conn => {
+        sqlx::query_scalar("select workload_id from attestations where id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+    });
+    lock_workload(&mut tx, &workload.ok_or(DbError::NotFound)?).await?;
+    let now = now_micros();
     let changed = with_tx!(&mut tx, conn => {
         sqlx::query(
             "update attestations set decision = $1, decided_by = $2, decided_by_name = $3, \

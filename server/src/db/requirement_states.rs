@@ -134,7 +134,14 @@ pub async fn rewrite_states(
             exceptions: &[],
             artifacts: &artifacts,
         };
-        for stretch in timeline(&r, at) {
+        for (n, stretch) in timeline(&r, at).into_iter().enumerate() {
+            // The first stretch holds from the start: a server whose clock is a little behind
+            // reads the state as it is, not a gap before it.
+            let from = if n == 0 {
+                0
+            } else {
+                stretch.from.timestamp_micros()
+            };
             let decided_by = match &stretch.assessed.because {
                 app::domain::requirement_state::Because::InForce { attestation, .. }
                 | app::domain::requirement_state::Because::AwaitingReview { attestation }
@@ -153,7 +160,7 @@ pub async fn rewrite_states(
                 )
                 .bind(workload)
                 .bind(control_id)
-                .bind(stretch.from.timestamp_micros())
+                .bind(from)
                 .bind(stretch.until.map(|u| u.timestamp_micros()))
                 .bind(stretch.assessed.state.code())
                 .bind(stretch.assessed.reason())

@@ -359,6 +359,16 @@ async fn attesting_and_reviewing_follow_the_policy(t: &TestDb) {
         panic!("not their own");
     };
     assert!(r.message.expect("why").contains("another security lead"));
+    // Nor does a lead decide about a workload they own.
+    let owner = with_grants(
+        w.draft.primary_owner.as_str(),
+        "Owner",
+        vec![Grant::new(Role::SecurityLead, GrantScope::Organization).expect("grant")],
+    );
+    let Outcome::Refused(r) = decide(&*s, &owner, &id, true, "").await.expect("ran") else {
+        panic!("not about their own workload");
+    };
+    assert!(r.message.expect("why").contains("You own this workload"));
     let Outcome::Refused(r) = decide(&*s, &lead_a, &id, false, "  ").await.expect("ran") else {
         panic!("a rejection needs a comment");
     };

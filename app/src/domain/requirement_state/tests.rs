@@ -439,3 +439,44 @@ fn the_timeline_holds_each_state_until_the_next_change_by_itself() {
         assert_eq!(at_t.assessed, requirement_state(&r, day(t)), "day {t}");
     }
 }
+
+#[test]
+fn a_stretch_ends_where_its_reason_changes_even_if_its_state_does_not() {
+    let mut claim = submission("a1", Implemented, 0);
+    claim.effective = day(30);
+    claim.evidence = vec!["e1".into()];
+    let s = [approved(claim, 1)];
+    let evidence = [EvidenceStanding {
+        id: "e1".into(),
+        withdrawn_at: None,
+        expires_at: Some(day(20)),
+    }];
+    let r = Records {
+        submissions: &s,
+        evidence: &evidence,
+        exceptions: &[],
+        artifacts: &[],
+    };
+    assert!(requirement_state(&r, day(10))
+        .reason()
+        .contains("takes effect"));
+    // Still expired from day 30 on, but because the evidence is gone.
+    assert_eq!(next_change(&r, day(10)), Some(day(30)));
+    assert!(requirement_state(&r, day(30))
+        .reason()
+        .contains("withdrawn or expired"));
+}
+
+#[test]
+fn a_record_made_after_the_instant_is_where_the_state_changes() {
+    // A submission stamped after the instant a rewrite started from still shows up.
+    let s = [submission("a1", Implemented, 5)];
+    let r = Records {
+        submissions: &s,
+        evidence: &[],
+        exceptions: &[],
+        artifacts: &[],
+    };
+    assert_eq!(requirement_state(&r, day(4)).state, RequirementState::Gap);
+    assert_eq!(next_change(&r, day(4)), Some(day(5)));
+}

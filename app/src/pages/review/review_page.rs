@@ -93,7 +93,11 @@ fn Queue(items: Vec<QueueItemView>) -> impl IntoView {
     }
     let count = items.len();
     view! {
-        <p data-testid="review-count">{format!("{count} awaiting review, oldest first.")}</p>
+        <p data-testid="review-count">{if count as u32 >= crate::dto::QUEUE_SHOWN {
+            format!("The oldest {count} awaiting review; narrow the filters to see others.")
+        } else {
+            format!("{count} awaiting review, oldest first.")
+        }}</p>
         <ol class="review-queue" data-testid="review-queue">
             {items.into_iter().map(|i| view! { <Item item=i/> }).collect_view()}
         </ol>

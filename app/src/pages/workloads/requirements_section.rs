@@ -104,9 +104,9 @@ fn AttestationHistory(attestations: Vec<AttestationView>) -> impl IntoView {
                             {a.artifact.map(|x| view! { <p>{format!("About {x}")}</p> })}
                             {(!a.evidence.is_empty()).then(|| view! {
                                 <ul class="evidence">
-                                    {a.evidence.into_iter().map(|(title, url)| match url {
+                                    {a.evidence.into_iter().map(|(title, url, text)| match url {
                                         Some(url) => view! { <li><a href=url rel="noopener noreferrer nofollow">{title}</a></li> }.into_any(),
-                                        None => view! { <li>{title}</li> }.into_any(),
+                                        None => view! { <li>{title}{(!text.is_empty()).then(|| view! { <p class="evidence-note">{text}</p> })}</li> }.into_any(),
                                     }).collect_view()}
                                 </ul>
                             })}
