@@ -55,6 +55,8 @@ pub fn all(org: &Org, size: usize) -> Vec<Route> {
             "chart layers",
             format!("/charts/workloads/{workload}/required-by-layer.svg"),
         ),
+        r("review queue (1,000 pending)", "/review".into()),
+        r("review queue team", format!("/review?team={team}")),
         r("audit log", "/audit".into()),
         r("audit log filtered", "/audit?action=workload.create".into()),
     ]
