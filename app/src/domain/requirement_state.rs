@@ -136,6 +136,20 @@ pub enum Because {
     NothingApproved,
 }
 
+impl Because {
+    /// The attestation that decided, when one did.
+    pub fn attestation(&self) -> Option<&str> {
+        match self {
+            Because::InForce { attestation, .. }
+            | Because::AwaitingReview { attestation }
+            | Because::RejectedWith { attestation, .. }
+            | Because::NotInForce { attestation, .. }
+            | Because::NotImplemented { attestation } => Some(attestation),
+            Because::Exception { .. } | Because::NothingApproved => None,
+        }
+    }
+}
+
 /// A state and what decided it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assessed {

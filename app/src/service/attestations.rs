@@ -141,9 +141,7 @@ pub async fn decide(
         )));
     }
     // As for promotions: nobody decides about a workload they own.
-    if caller.person().is_some_and(|p| {
-        workload.draft.primary_owner == p.id || workload.draft.other_owners.contains(&p.id)
-    }) {
+    if super::phase::owns(caller, &workload) {
         return Ok(Outcome::Refused(Refusal::message(
             "You own this workload: another security lead reviews its attestations.",
         )));

@@ -142,16 +142,7 @@ pub async fn rewrite_states(
             } else {
                 stretch.from.timestamp_micros()
             };
-            let decided_by = match &stretch.assessed.because {
-                app::domain::requirement_state::Because::InForce { attestation, .. }
-                | app::domain::requirement_state::Because::AwaitingReview { attestation }
-                | app::domain::requirement_state::Because::RejectedWith { attestation, .. }
-                | app::domain::requirement_state::Because::NotInForce { attestation, .. }
-                | app::domain::requirement_state::Because::NotImplemented { attestation } => {
-                    Some(attestation.clone())
-                }
-                _ => None,
-            };
+            let decided_by = stretch.assessed.because.attestation();
             with_tx!(tx, conn => {
                 sqlx::query(
                     "insert into requirement_states (workload_id, control_id, from_at, \

@@ -2,16 +2,19 @@
 //! now and why, and under it the attestations with their reviews — a rejection's comment is
 //! what the contributor reads to put it right.
 
-use crate::http::{body, start};
+use crate::http::{body, start, Running};
 use crate::http_accounts::lead;
 use crate::http_forms::{location, post_form};
 use crate::on_both_backends;
 use crate::support::{by, TestDb};
 use app::domain::attestation::AttestationStatus;
+use app::domain::{TeamId, WorkloadId};
 use app::ports::{NewAttestation, NewEvidence};
 use chrono::{TimeDelta, Utc};
 
-async fn a_requirement_shows_its_state_and_its_reviewed_attestations(t: &TestDb) {
+/// A running server with the catalog and the demo organization, a workload of it and one of
+/// its required controls.
+async fn a_required_control(t: &TestDb) -> (Running, WorkloadId, TeamId, String) {
     let s = start(t).await;
     strata_server::catalog::load_starter(&s.store, &by("test"))
         .await
@@ -37,11 +40,17 @@ async fn a_requirement_shows_its_state_and_its_reviewed_attestations(t: &TestDb)
         .iter()
         .find(|r| r.required)
         .expect("a required control");
+    let control = required.control_id.clone();
+    (s, id, w.draft.team_id, control)
+}
+
+async fn a_requirement_shows_its_state_and_its_reviewed_attestations(t: &TestDb) {
+    let (s, id, team, control) = a_required_control(t).await;
     let now = Utc::now();
     let claim = NewAttestation {
         workload_id: id.clone(),
-        team_id: w.draft.team_id.clone(),
-        control_id: required.control_id.clone(),
+        team_id: team.clone(),
+        control_id: control.clone(),
         status: AttestationStatus::Implemented,
         statement: "Scanned before every release.".into(),
         justification: String::new(),
@@ -71,7 +80,7 @@ async fn a_requirement_shows_its_state_and_its_reviewed_attestations(t: &TestDb)
     let c = lead(&s).await;
     let html = body(&c, format!("{}/workloads/{id}", s.base)).await;
     let row = html
-        .split(&format!("data-control=\"{}\"", required.control_id))
+        .split(&format!("data-control=\"{}\"", control))
         .nth(1)
         .expect("the requirement's row");
     let row = &row[..row.find("</tr>").expect("row end")];
@@ -94,7 +103,7 @@ async fn a_requirement_shows_its_state_and_its_reviewed_attestations(t: &TestDb)
         .expect("approved");
     let html = body(&c, format!("{}/workloads/{id}", s.base)).await;
     let row = html
-        .split(&format!("data-control=\"{}\"", required.control_id))
+        .split(&format!("data-control=\"{}\"", control))
         .nth(1)
         .expect("the requirement's row");
     let row = &row[..row.find("</tr>").expect("row end")];
@@ -105,36 +114,12 @@ async fn a_requirement_shows_its_state_and_its_reviewed_attestations(t: &TestDb)
 /// A lead finds a submission on the queue, is told a rejection needs its comment, rejects it
 /// with one, and the queue is empty again; the comment is on the workload page.
 async fn a_lead_rejects_from_the_queue_with_a_comment(t: &TestDb) {
-    let s = start(t).await;
-    strata_server::catalog::load_starter(&s.store, &by("test"))
-        .await
-        .expect("catalog");
-    strata_server::demo::seed(&s.store).await.expect("seed");
-    let page = s
-        .store
-        .list_workloads(
-            &Default::default(),
-            &app::domain::policy::Reach::Organization,
-        )
-        .await
-        .expect("list");
-    let id = page.rows.first().expect("a workload").id.clone();
-    let w = s
-        .store
-        .get_workload(&id)
-        .await
-        .expect("read")
-        .expect("exists");
-    let requirements = s.store.requirements(&id).await.expect("requirements");
-    let required = requirements
-        .iter()
-        .find(|r| r.required)
-        .expect("a required control");
+    let (s, id, team, control) = a_required_control(t).await;
     let now = Utc::now();
     let claim = NewAttestation {
         workload_id: id.clone(),
-        team_id: w.draft.team_id.clone(),
-        control_id: required.control_id.clone(),
+        team_id: team.clone(),
+        control_id: control.clone(),
         status: AttestationStatus::PartiallyImplemented,
         statement: "Half of the pipelines scan.".into(),
         justification: String::new(),
