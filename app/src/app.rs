@@ -83,6 +83,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/workloads/new") view=NewWorkloadPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/workloads/:id") view=WorkloadPage ssr=SsrMode::InOrder/>
                     <Route
+                        path=path!("/workloads/:id/attest/:control")
+                        view=crate::pages::workloads::AttestPage
+                        ssr=SsrMode::InOrder
+                    />
+                    <Route
                         path=path!("/workloads/:id/edit")
                         view=EditWorkloadPage
                         ssr=SsrMode::InOrder

@@ -1,6 +1,7 @@
 //! Shapes sent between server functions and pages. Database rows never leave the server.
 
 use crate::domain::attestation::AttestationStatus;
+use crate::domain::attestation_form::AttestationForm;
 use crate::domain::catalog::{Control, PullForward};
 use crate::domain::requirement_state::RequirementState;
 use crate::domain::workload::Workload;
@@ -76,6 +77,8 @@ pub struct WorkloadView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkloadActions {
     pub edit: bool,
+    /// Attest its requirements (those `RequirementView::attestable`).
+    pub attest: bool,
     pub promote: Promote,
     pub demote: bool,
 }
@@ -135,6 +138,8 @@ pub struct RequirementView {
     pub required: bool,
     pub effective_min_phase: Phase,
     pub reason: String,
+    /// It applies and the current or the next phase requires it (design §3.4).
+    pub attestable: bool,
     /// For a control that applies: its state now and why (design §3.2).
     pub state: Option<(RequirementState, String)>,
     /// Its attestations, newest first.
@@ -189,6 +194,35 @@ pub struct AttestationView {
     pub comment: String,
     /// (title, link if it is one, a note's text) of each evidence item.
     pub evidence: Vec<(String, Option<String>, String)>,
+}
+
+/// The attest form of one requirement: the control, what the dates default to, the
+/// references the claim may name, and the requirement's latest attestation (a rejection's
+/// comment is what a resubmission answers; its values fill the form).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttestFormView {
+    pub workload_id: String,
+    pub workload_name: String,
+    pub control_id: String,
+    pub title: String,
+    pub layer: Layer,
+    pub objective: String,
+    pub guidance: String,
+    /// What an auditor expects to see.
+    pub evidence_hints: Vec<String>,
+    /// The phase that requires it (the next one when attesting ahead).
+    pub required_at: Phase,
+    pub cadence_days: u32,
+    /// `YYYY-MM-DD`: today, and the expiry an attestation effective today gets by default.
+    pub today: String,
+    pub default_expiry: String,
+    /// (code, label) of the statuses and of the workload's model and dataset references.
+    pub statuses: Vec<(String, String)>,
+    pub artifacts: Vec<(String, String)>,
+    pub form: AttestationForm,
+    pub latest: Option<AttestationView>,
+    /// A submission awaits review: a new one waits for its decision.
+    pub pending: bool,
 }
 
 /// What promoting to the next phase adds.
@@ -249,6 +283,7 @@ pub struct FormFlash {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FormValues {
     Workload(Box<WorkloadForm>),
+    Attestation(Box<AttestationForm>),
     Fields(Vec<(String, String)>),
 }
 
@@ -257,7 +292,7 @@ impl FormValues {
     pub fn workload(self) -> WorkloadForm {
         match self {
             FormValues::Workload(form) => *form,
-            FormValues::Fields(_) => WorkloadForm::blank(),
+            _ => WorkloadForm::blank(),
         }
     }
 
@@ -269,7 +304,15 @@ impl FormValues {
                 .find(|(n, _)| n == name)
                 .map(|(_, v)| v.clone())
                 .unwrap_or_default(),
-            FormValues::Workload(_) => String::new(),
+            _ => String::new(),
+        }
+    }
+
+    /// The attest form's values, if this is its flash.
+    pub fn attestation(self) -> Option<AttestationForm> {
+        match self {
+            FormValues::Attestation(form) => Some(*form),
+            _ => None,
         }
     }
 }

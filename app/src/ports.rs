@@ -541,6 +541,25 @@ pub struct AttestationRecord {
     pub evidence: Vec<CitedEvidence>,
 }
 
+/// What submitting an attestation did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Submitted {
+    /// Stored, with this id.
+    Done(String),
+    /// Nothing stored: a submission of the requirement awaits review.
+    Pending,
+}
+
+impl Submitted {
+    /// The stored submission's id.
+    pub fn id(self) -> Option<String> {
+        match self {
+            Submitted::Done(id) => Some(id),
+            Submitted::Pending => None,
+        }
+    }
+}
+
 /// What deciding a submission did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Decided {
@@ -588,9 +607,12 @@ pub struct QueueItem {
 #[async_trait]
 pub trait AttestationStore: Send + Sync {
     /// Stores a submission with its new evidence items and rewrites the requirement's states,
-    /// in one transaction with its audit event; returns its id.
-    async fn submit_attestation(&self, a: &NewAttestation, actor: Actor<'_>)
-        -> StoreResult<String>;
+    /// in one transaction with its audit event, unless one of the requirement awaits review.
+    async fn submit_attestation(
+        &self,
+        a: &NewAttestation,
+        actor: Actor<'_>,
+    ) -> StoreResult<Submitted>;
     /// Approves or rejects submission `id` unless it was decided already (exactly one of two
     /// reviewers deciding at once wins), and rewrites the requirement's states.
     async fn decide_attestation(

@@ -14,8 +14,8 @@ async function submitSignIn(page: Page, email: string, password: string) {
 
 test('the first administrator signs in with the printed password and chooses their own', async ({ page }, info) => {
   const errors = watchErrors(page);
-  // The hydrated run uses what the first start printed; the run after it (the password has
-  // been changed by then) gets a new one-time password the way an operator would.
+  // The hydrated run uses what its server's first start printed; the no-js run gets a new
+  // one-time password the way an operator would.
   let oneTime = process.env.STRATA_E2E_ADMIN_PASSWORD ?? '';
   if (info.project.name !== 'hydrated') {
     const out = execFileSync(process.env.STRATA_E2E_BIN ?? '', ['user', 'reset-password', 'admin@localhost'], {

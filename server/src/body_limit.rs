@@ -137,7 +137,7 @@ fn too_large(html: bool, back: &str) -> Response {
 /// A refusal with `status`: the HTML page, or the encoded `BadRequest` a server function's
 /// caller decodes. The rest of the body may be unread, so the connection is closed after it and
 /// the client must not reuse it.
-fn refused(status: StatusCode, why: &str, html: bool, back: &str) -> Response {
+pub fn refused(status: StatusCode, why: &str, html: bool, back: &str) -> Response {
     let err = AppError::BadRequest(why.to_string());
     let mut res = if html {
         error_page(status, &err.to_string(), back)
@@ -150,6 +150,52 @@ fn refused(status: StatusCode, why: &str, html: bool, back: &str) -> Response {
         header::HeaderValue::from_static("close"),
     );
     res
+}
+
+/// A request body that its reader may give up on midway (a form refused at its first bad
+/// part), and that can then be read to its end and dropped, so that a client still sending
+/// reads our answer instead of a reset connection.
+#[derive(Clone)]
+pub struct Resumable(std::sync::Arc<tokio::sync::Mutex<Body>>);
+
+impl Resumable {
+    /// The body to hand to its reader, and the handle that drains what it leaves.
+    pub fn new(body: Body) -> (Body, Resumable) {
+        let shared = Resumable(std::sync::Arc::new(tokio::sync::Mutex::new(body)));
+        let stream = futures_util::stream::unfold(shared.clone(), |r| async move {
+            let next = {
+                let mut body = r.0.lock().await;
+                loop {
+                    match body.frame().await {
+                        None => break None,
+                        Some(Err(e)) => break Some(Err(e)),
+                        Some(Ok(frame)) => {
+                            if let Ok(data) = frame.into_data() {
+                                break Some(Ok(data));
+                            }
+                        }
+                    }
+                }
+            };
+            next.map(|n| (n, r))
+        });
+        (Body::from_stream(stream), shared)
+    }
+
+    /// Reads what is left and drops it: up to `DRAIN_LIMIT` bytes, until `deadline`.
+    pub async fn drain(self, deadline: tokio::time::Instant) {
+        let mut body = self.0.lock().await;
+        let mut seen: u64 = 0;
+        let rest = async {
+            while let Some(Ok(frame)) = body.frame().await {
+                seen += frame.data_ref().map_or(0, |d| d.len() as u64);
+                if seen > DRAIN_LIMIT {
+                    break;
+                }
+            }
+        };
+        let _ = tokio::time::timeout_at(deadline, rest).await;
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The `strata` server: configuration, database, HTTP router and command-line tasks.
 
 pub mod assets;
+pub mod attest;
 pub mod audit_export;
 pub mod bench;
 pub mod body_limit;

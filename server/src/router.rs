@@ -12,7 +12,7 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state, map_response_with_state, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::sync::OnceLock;
@@ -42,6 +42,9 @@ pub const PHASE_TEAM_CHART: &str = "/charts/workloads-by-phase-and-team.svg";
 pub const LAYER_CHART: &str = "/charts/workloads/{id}/required-by-layer.svg";
 pub const AUDIT_EXPORT: &str = "/audit/export.jsonl";
 pub const ROUTES: [&str; 4] = [HEALTH, PHASE_TEAM_CHART, LAYER_CHART, AUDIT_EXPORT];
+/// The server's own form routes (POST, multipart: forms that will carry files).
+pub const ATTEST: &str = "/workloads/{id}/attestations";
+pub const FORM_ROUTES: [&str; 1] = [ATTEST];
 
 /// The paths of the page routes, as Leptos lists them (`/workloads/:id`).
 pub fn page_paths() -> Vec<String> {
@@ -64,6 +67,7 @@ pub fn build(state: AppState) -> Router {
         .route(PHASE_TEAM_CHART, get(crate::charts::phase_and_team))
         .route(LAYER_CHART, get(crate::charts::required_by_layer))
         .route(AUDIT_EXPORT, get(crate::audit_export::export))
+        .route(ATTEST, post(crate::attest::submit))
         .leptos_routes_with_context(&state, routes(), context.clone(), {
             let options = options.clone();
             move || shell(options.clone())

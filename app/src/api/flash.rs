@@ -119,6 +119,15 @@ async fn answer_with<T>(
         }
         Outcome::Refused(r) => r,
     };
+    keep(store, page, refusal_flash(values, refusal)).await?;
+    leptos_axum::redirect(page);
+    Ok(())
+}
+
+/// The flash of a refused form: what was typed (clipped), each field's problem, and why
+/// nothing was saved.
+#[cfg(feature = "ssr")]
+pub fn refusal_flash(values: FormValues, refusal: crate::service::Refusal) -> FormFlash {
     let values = match values {
         FormValues::Workload(mut form) => {
             if let Some(revision) = refusal.current_revision {
@@ -126,22 +135,32 @@ async fn answer_with<T>(
             }
             FormValues::Workload(Box::new(form.clipped()))
         }
+        FormValues::Attestation(form) => FormValues::Attestation(Box::new(form.clipped())),
         fields => fields,
     };
     let message = refusal.message.or_else(|| {
         (!refusal.errors.is_empty())
             .then(|| "Nothing was saved. Correct the fields marked below.".to_string())
     });
-    let flash = FormFlash {
+    FormFlash {
         values,
         errors: refusal.errors,
         message,
         notice: None,
         shown_once: Vec::new(),
-    };
-    keep(store, page, flash).await?;
-    leptos_axum::redirect(page);
-    Ok(())
+    }
+}
+
+/// The flash of a done action: `notice`, said once.
+#[cfg(feature = "ssr")]
+pub fn notice_flash(notice: String) -> FormFlash {
+    FormFlash {
+        values: FormValues::Fields(Vec::new()),
+        errors: crate::domain::FieldErrors::default(),
+        message: None,
+        notice: Some(notice),
+        shown_once: Vec::new(),
+    }
 }
 
 /// A session now belongs to a signed-in person: it loses the flash-only mark and short life
@@ -174,19 +193,15 @@ pub async fn tell_once(
     shown_once: Vec<String>,
 ) -> Result<(), AppError> {
     let flash = FormFlash {
-        values: FormValues::Fields(Vec::new()),
-        errors: crate::domain::FieldErrors::default(),
-        message: None,
-        notice: Some(notice),
         shown_once,
+        ..notice_flash(notice)
     };
     keep(store, page, flash).await?;
     leptos_axum::redirect(page);
     Ok(())
 }
 
-/// Keeps `flash` for `page` in the request's session, starting a flash-only session when the
-/// request has none (counted against the client's limit).
+/// Keeps `flash` for `page` in the request's session (see `keep_in`).
 #[cfg(feature = "ssr")]
 async fn keep(
     store: &dyn crate::ports::Store,
@@ -194,26 +209,33 @@ async fn keep(
     flash: FormFlash,
 ) -> Result<(), AppError> {
     use crate::api::context::{client_address, session};
+    keep_in(store, &session().await?, &client_address(), page, flash).await
+}
+
+/// Keeps `flash` for `page` in `session`, starting a flash-only session when the request has
+/// none (counted against the limit of `client`, the request's address). The server's own form
+/// routes call this with their request's session; server functions through `keep`.
+#[cfg(feature = "ssr")]
+pub async fn keep_in(
+    store: &dyn crate::ports::Store,
+    session: &tower_sessions::Session,
+    client: &str,
+    page: &str,
+    flash: FormFlash,
+) -> Result<(), AppError> {
     use crate::service::attempts::{attempt, NEW_FLASH_SESSIONS};
-    let session = session().await?;
     // Reading first loads the session: only then does `is_empty` tell whether one is stored.
     // Not `id()`: a session whose id was just cycled (a sign-in, a password change) has none
     // until it is saved, yet holds a signed-in person.
-    let mut pending = pending(&session).await?;
+    let mut pending = pending(session).await?;
     let marked = session.get::<bool>(FLASH_ONLY).await?.unwrap_or(false);
     let new = session.is_empty().await;
     if new {
-        attempt(
-            store,
-            NEW_FLASH_SESSIONS,
-            &client_address(),
-            chrono::Utc::now(),
-        )
-        .await?;
+        attempt(store, NEW_FLASH_SESSIONS, client, chrono::Utc::now()).await?;
     }
     if new || marked {
         session.insert(FLASH_ONLY, true).await?;
-        short_lived(&session);
+        short_lived(session);
     }
     pending.retain(|(p, _)| p != page);
     pending.push((page.to_string(), flash));

@@ -1,7 +1,8 @@
 //! What every endpoint needs before it does anything, as the authorization matrix checks it
 //! (`server/tests/it/http_matrix.rs`): each page, server function and axum route is listed
 //! here with the action of design §1's policy it asks for, and the test fails for a page or
-//! server function the app serves, or a route of `router::ROUTES`, that is missing here. The use cases enforce it (`service::authorize`);
+//! server function the app serves, or a route of `router::ROUTES` or `router::FORM_ROUTES`,
+//! that is missing here. The use cases enforce it (`service::authorize`);
 //! this table says what they must answer.
 
 use crate::domain::policy::Action;
@@ -31,6 +32,8 @@ pub enum Kind {
     ServerFunction,
     /// An axum route of the server's own (GET).
     Route,
+    /// A form route of the server's own (POST, multipart).
+    FormRoute,
 }
 
 /// One endpoint and its guard.
@@ -47,10 +50,10 @@ const fn e(kind: Kind, path: &'static str, guard: Guard) -> Endpoint {
 
 use Action::{Administer, ChangeWorkloads, ReadAuditChain, ReadCatalog, ReadWorkloads, Review};
 use Guard::{Anywhere, OnWorkload, PhaseChange, Public, SignedIn};
-use Kind::{Page, Route, ServerFunction};
+use Kind::{FormRoute, Page, Route, ServerFunction};
 
 /// Every endpoint. Pages use Leptos's path syntax (`:id`), routes axum's (`{id}`).
-pub const ENDPOINTS: [Endpoint; 60] = [
+pub const ENDPOINTS: [Endpoint; 63] = [
     e(Page, "/", Anywhere(ReadWorkloads)),
     e(Page, "/catalog", Anywhere(ReadCatalog)),
     e(Page, "/login", Public),
@@ -61,6 +64,11 @@ pub const ENDPOINTS: [Endpoint; 60] = [
     e(Page, "/workloads/new", Anywhere(ChangeWorkloads)),
     e(Page, "/workloads/:id", OnWorkload(ReadWorkloads)),
     e(Page, "/workloads/:id/edit", OnWorkload(ChangeWorkloads)),
+    e(
+        Page,
+        "/workloads/:id/attest/:control",
+        OnWorkload(ChangeWorkloads),
+    ),
     e(Page, "/admin/people", Anywhere(Administer)),
     e(Page, "/admin/people/:id", Anywhere(Administer)),
     e(Page, "/admin/teams", Anywhere(Administer)),
@@ -126,6 +134,11 @@ pub const ENDPOINTS: [Endpoint; 60] = [
         OnWorkload(ChangeWorkloads),
     ),
     e(ServerFunction, "/api/change_phase", PhaseChange),
+    e(
+        ServerFunction,
+        "/api/get_attest_form",
+        OnWorkload(ChangeWorkloads),
+    ),
     e(ServerFunction, "/api/list_people", Anywhere(Administer)),
     e(ServerFunction, "/api/get_person", Anywhere(Administer)),
     e(ServerFunction, "/api/add_person", Anywhere(Administer)),
@@ -178,6 +191,11 @@ pub const ENDPOINTS: [Endpoint; 60] = [
         Route,
         "/charts/workloads/{id}/required-by-layer.svg",
         OnWorkload(ReadWorkloads),
+    ),
+    e(
+        FormRoute,
+        "/workloads/{id}/attestations",
+        OnWorkload(ChangeWorkloads),
     ),
 ];
 

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod attest;
 pub mod audit;
 pub mod catalog;
 #[cfg(feature = "ssr")]

@@ -2,6 +2,7 @@
 //! of its dates — the default expiry follows the control's re-attestation cadence for the
 //! workload's phase, and a person may shorten it or extend it to at most twice the cadence.
 
+use super::Phase;
 use crate::coded_enum;
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -64,6 +65,12 @@ pub struct Decision {
     pub comment: String,
 }
 
+/// Whether a control can be attested on a workload at `phase` (design §3.4): it applies, and
+/// the current or the next phase requires it (attesting ahead prepares a promotion).
+pub fn attestable(phase: Phase, applicable: bool, effective_min_phase: Phase) -> bool {
+    applicable && effective_min_phase <= phase.next().unwrap_or(phase)
+}
+
 /// Longest statement, justification or comment.
 pub const TEXT_MAX: usize = 4_000;
 
@@ -120,6 +127,20 @@ mod tests {
             expiry_problem(from, day("2025-12-31"), 90).is_some(),
             "before"
         );
+    }
+
+    #[test]
+    fn the_current_and_the_next_phase_can_be_attested_never_a_control_that_does_not_apply() {
+        use Phase::{Production, Prototype, Scale};
+        assert!(attestable(Prototype, true, Prototype));
+        assert!(
+            attestable(Prototype, true, Production),
+            "ahead, for the promotion"
+        );
+        assert!(!attestable(Prototype, true, Scale), "two phases ahead");
+        assert!(attestable(Scale, true, Scale), "the last phase has no next");
+        assert!(attestable(Scale, true, Prototype));
+        assert!(!attestable(Production, false, Prototype), "does not apply");
     }
 
     #[test]

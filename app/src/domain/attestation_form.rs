@@ -4,7 +4,7 @@
 use super::attestation::{
     default_expiry, expiry_problem, ArtifactClaim, ArtifactKind, AttestationStatus, TEXT_MAX,
 };
-use super::text::{is_multi_line, is_single_line, CONTROL_MESSAGE};
+use super::text::{clip_chars, is_multi_line, is_single_line, CONTROL_MESSAGE};
 use super::workload::ArtifactRef;
 use super::FieldErrors;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -55,6 +55,36 @@ pub struct Context<'a> {
     pub models: &'a [ArtifactRef],
     pub datasets: &'a [ArtifactRef],
     pub today: NaiveDate,
+}
+
+/// How the form names one of the workload's references: `model:NAME` or `dataset:NAME`.
+pub fn artifact_code(kind: ArtifactKind, name: &str) -> String {
+    format!("{}:{name}", kind.code())
+}
+
+/// The references an attestation may name, as (code, label) choices: models, then datasets.
+pub fn artifact_choices(models: &[ArtifactRef], datasets: &[ArtifactRef]) -> Vec<(String, String)> {
+    let kinds = [
+        (ArtifactKind::Model, models),
+        (ArtifactKind::Dataset, datasets),
+    ];
+    kinds
+        .into_iter()
+        .flat_map(|(kind, refs)| {
+            refs.iter().map(move |r| {
+                let claim = ArtifactClaim {
+                    kind,
+                    name: r.name.clone(),
+                    version: r.version.clone(),
+                    digest: r.digest.clone(),
+                };
+                (
+                    artifact_code(kind, &r.name),
+                    format!("{} {}", kind.label(), claim.label()),
+                )
+            })
+        })
+        .collect()
 }
 
 /// A date of the years an attestation can speak about (which also keeps the arithmetic on
@@ -108,6 +138,26 @@ fn text(errors: &mut FieldErrors, field: &str, value: &str, required: Option<&st
 }
 
 impl AttestationForm {
+    /// The form with every field cut to a little over its longest valid value, so that keeping
+    /// a refused form for one more showing costs little whatever was sent, while a value typed
+    /// a little too long comes back whole to be shortened.
+    pub fn clipped(mut self) -> Self {
+        for (field, max) in [
+            (&mut self.status, 40),
+            (&mut self.statement, TEXT_MAX + 100),
+            (&mut self.justification, TEXT_MAX + 100),
+            (&mut self.inherited_from, TEXT_MAX + 100),
+            (&mut self.effective, 20),
+            (&mut self.expiry, 20),
+            (&mut self.artifact, 300),
+            (&mut self.links, (LINKS_MAX + 2) * (URL_MAX + 2)),
+            (&mut self.note, TEXT_MAX + 100),
+        ] {
+            clip_chars(field, max);
+        }
+        self
+    }
+
     /// The form as it may be stored, or every field's problem.
     pub fn validate(&self, cx: &Context<'_>) -> Result<ValidAttestation, FieldErrors> {
         let mut errors = FieldErrors::default();
@@ -355,6 +405,44 @@ mod tests {
         .validate(&cx(&models))
         .expect_err("no such dataset");
         assert!(e.get("artifact").is_some());
+    }
+
+    #[test]
+    fn every_offered_reference_is_one_the_form_accepts() {
+        let models = [ArtifactRef {
+            name: "scorer".into(),
+            version: "2.1".into(),
+            digest: String::new(),
+        }];
+        let datasets = [ArtifactRef {
+            name: "claims-2026".into(),
+            version: String::new(),
+            digest: "sha256:ab".into(),
+        }];
+        let choices = artifact_choices(&models, &datasets);
+        assert_eq!(
+            choices,
+            vec![
+                ("model:scorer".to_string(), "Model scorer 2.1".to_string()),
+                (
+                    "dataset:claims-2026".to_string(),
+                    "Dataset claims-2026 (sha256:ab)".to_string()
+                ),
+            ]
+        );
+        let cx = Context {
+            datasets: &datasets,
+            ..cx(&models)
+        };
+        for (code, _) in choices {
+            let v = AttestationForm {
+                artifact: code.clone(),
+                ..form("implemented")
+            }
+            .validate(&cx)
+            .expect("offered, so accepted");
+            assert!(v.artifact.is_some(), "{code}");
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod audit_chain;
 pub mod catalog;
 pub mod codes;
 pub mod condition;
+pub mod coverage;
 pub mod field_errors;
 pub mod history;
 pub mod ids;

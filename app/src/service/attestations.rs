@@ -6,14 +6,19 @@
 use super::authorize::{require, require_on};
 use super::workloads::{archived_team, load_for};
 use super::{Outcome, Refusal};
-use crate::domain::attestation::TEXT_MAX;
-use crate::domain::attestation_form::{AttestationForm, Context};
+use crate::domain::attestation::{attestable, default_expiry, AttestationStatus, TEXT_MAX};
+use crate::domain::attestation_form::{artifact_choices, artifact_code, AttestationForm, Context};
+use crate::domain::catalog::Control;
 use crate::domain::policy::Action;
 use crate::domain::text::{is_multi_line, CONTROL_MESSAGE};
+use crate::domain::workload::Workload;
+use crate::domain::Phase;
 use crate::domain::{Principal, WorkloadId};
-use crate::dto::QueueItemView;
+use crate::dto::{AttestFormView, QueueItemView};
 use crate::error::AppError;
-use crate::ports::{AttestationRecord, Decided, NewAttestation, NewEvidence, QueueFilter, Store};
+use crate::ports::{
+    AttestationRecord, Decided, NewAttestation, NewEvidence, QueueFilter, Store, Submitted,
+};
 
 /// What "not found" names.
 const ATTESTATION: &str = "This attestation";
@@ -21,6 +26,158 @@ const ATTESTATION: &str = "This attestation";
 /// Why a control cannot be attested on this workload.
 const NOT_ATTESTABLE: &str = "This control does not apply to the workload at its current or \
                               next phase, so there is nothing to attest.";
+
+/// What attesting `control_id` on a workload rests on: the workload, the control as its
+/// catalog version states it, and the cadence that sets the default expiry.
+struct Target {
+    workload: Workload,
+    control: Control,
+    /// The phase that requires it: the current one, or the next when attesting ahead.
+    required_at: Phase,
+    cadence_days: u32,
+}
+
+/// The attestation target, or why there is none: the caller must change the workload, its team
+/// must be active, and the control must apply at the current or the next phase (design §3.4).
+/// A control the workload's requirements do not list is not found.
+async fn target(
+    store: &dyn Store,
+    caller: &Principal,
+    id: &WorkloadId,
+    control_id: &str,
+) -> Result<Result<Target, Refusal>, AppError> {
+    let workload = load_for(store, caller, id, Action::ChangeWorkloads).await?;
+    if let Some(archived) = archived_team(store, &workload).await? {
+        return Ok(Err(archived));
+    }
+    let requirements = store.requirements(&workload.id).await?;
+    let not_found = || AppError::NotFound("This control".to_string());
+    let requirement = requirements
+        .iter()
+        .find(|r| r.control_id == control_id)
+        .ok_or_else(not_found)?;
+    if !attestable(
+        workload.phase,
+        requirement.applicable,
+        requirement.effective_min_phase,
+    ) {
+        return Ok(Err(Refusal::message(NOT_ATTESTABLE)));
+    }
+    let catalog = store
+        .catalog_version(&requirement.catalog_version_id)
+        .await?;
+    let control = catalog.control(control_id).ok_or_else(not_found)?.clone();
+    // The cadence of the phase that requires it: attesting ahead for the next phase gets that
+    // phase's.
+    let required_at = workload.phase.max(requirement.effective_min_phase);
+    let cadence_days = catalog.cadence(&control).days(required_at);
+    Ok(Ok(Target {
+        workload,
+        control,
+        required_at,
+        cadence_days,
+    }))
+}
+
+/// The requirement's attestations, newest first.
+async fn history(
+    store: &dyn Store,
+    workload: &WorkloadId,
+    control_id: &str,
+) -> Result<Vec<AttestationRecord>, AppError> {
+    let mut all = store.attestations_of(workload).await?;
+    all.retain(|a| a.control_id == control_id);
+    Ok(all)
+}
+
+/// Why a second submission is refused while one awaits review.
+const PENDING: &str = "An attestation of this control awaits review: its decision comes \
+                       first, and a rejection can then be answered by resubmitting.";
+
+/// The attest form of `control_id` on workload `id`: the control, the default dates, the
+/// references to choose from, and — after a rejection — the rejected claim's values to
+/// correct, beside the reviewer's comment.
+pub async fn attest_form(
+    store: &dyn Store,
+    caller: &Principal,
+    id: &WorkloadId,
+    control_id: &str,
+) -> Result<AttestFormView, AppError> {
+    let t = match target(store, caller, id, control_id).await? {
+        Ok(t) => t,
+        Err(refusal) => {
+            return Err(AppError::Conflict(
+                refusal
+                    .message
+                    .unwrap_or_else(|| NOT_ATTESTABLE.to_string()),
+            ))
+        }
+    };
+    let history = history(store, &t.workload.id, control_id).await?;
+    let latest = history.first();
+    let today = chrono::Utc::now();
+    let form = latest
+        .filter(|a| a.decision.as_ref().is_some_and(|d| !d.approved))
+        .map(resubmission)
+        .unwrap_or_default();
+    let d = &t.workload.draft;
+    Ok(AttestFormView {
+        workload_id: t.workload.id.0.clone(),
+        workload_name: d.name.clone(),
+        control_id: t.control.id.clone(),
+        title: t.control.title.clone(),
+        layer: t.control.layer,
+        objective: t.control.objective.clone(),
+        guidance: t.control.guidance.clone(),
+        evidence_hints: t.control.evidence.clone(),
+        required_at: t.required_at,
+        cadence_days: t.cadence_days,
+        today: today.format("%Y-%m-%d").to_string(),
+        default_expiry: default_expiry(today, t.cadence_days)
+            .format("%Y-%m-%d")
+            .to_string(),
+        statuses: AttestationStatus::ALL
+            .iter()
+            .map(|s| (s.code().to_string(), s.label().to_string()))
+            .collect(),
+        artifacts: artifact_choices(&d.model_refs, &d.dataset_refs),
+        pending: latest.is_some_and(|a| a.decision.is_none()),
+        latest: latest.map(super::requirements::attestation_view),
+        form,
+    })
+}
+
+/// A rejected claim's values, to correct and send again: its dates start afresh.
+fn resubmission(a: &AttestationRecord) -> AttestationForm {
+    let links = a
+        .evidence
+        .iter()
+        .filter(|e| e.withdrawn_at.is_none())
+        .filter_map(|e| e.url.clone())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let note = a
+        .evidence
+        .iter()
+        .filter(|e| e.withdrawn_at.is_none())
+        .find_map(|e| e.note.clone())
+        .unwrap_or_default();
+    AttestationForm {
+        status: a.status.code().to_string(),
+        statement: a.statement.clone(),
+        justification: a.justification.clone(),
+        inherited_from: a.inherited_from.clone(),
+        effective: String::new(),
+        expiry: String::new(),
+        artifact: a
+            .artifact
+            .as_ref()
+            .map(|x| artifact_code(x.kind, &x.name))
+            .unwrap_or_default(),
+        links,
+        note,
+    }
+}
 
 /// Submits an attestation of `control_id` on workload `id` for review; returns its id.
 #[tracing::instrument(skip_all, fields(workload.id = %id, control.id = control_id))]
@@ -31,31 +188,13 @@ pub async fn attest(
     control_id: &str,
     form: &AttestationForm,
 ) -> Result<Outcome<String>, AppError> {
-    let workload = load_for(store, caller, id, Action::ChangeWorkloads).await?;
-    if let Some(archived) = archived_team(store, &workload).await? {
-        return Ok(Outcome::Refused(archived));
-    }
-    let requirements = store.requirements(&workload.id).await?;
-    // Controls of the current or the next phase can be attested (design §3.4).
-    let reach = workload.phase.next().unwrap_or(workload.phase);
-    let Some(requirement) = requirements
-        .iter()
-        .find(|r| r.control_id == control_id && r.applicable && r.effective_min_phase <= reach)
-    else {
-        return Ok(Outcome::Refused(Refusal::message(NOT_ATTESTABLE)));
+    let t = match target(store, caller, id, control_id).await? {
+        Ok(t) => t,
+        Err(refusal) => return Ok(Outcome::Refused(refusal)),
     };
-    let catalog = store
-        .catalog_version(&requirement.catalog_version_id)
-        .await?;
-    let Some(control) = catalog.control(control_id) else {
-        return Ok(Outcome::Refused(Refusal::message(NOT_ATTESTABLE)));
-    };
+    let workload = t.workload;
     let cx = Context {
-        // The cadence of the phase that requires it: attesting ahead for the next phase gets
-        // that phase's.
-        cadence_days: catalog
-            .cadence(control)
-            .days(workload.phase.max(requirement.effective_min_phase)),
+        cadence_days: t.cadence_days,
         models: &workload.draft.model_refs,
         datasets: &workload.draft.dataset_refs,
         today: chrono::Utc::now().date_naive(),
@@ -91,7 +230,10 @@ pub async fn attest(
         artifact: valid.artifact,
         evidence,
     };
-    Ok(Outcome::Done(store.submit_attestation(&new, caller).await?))
+    match store.submit_attestation(&new, caller).await? {
+        Submitted::Done(id) => Ok(Outcome::Done(id)),
+        Submitted::Pending => Ok(Outcome::Refused(Refusal::message(PENDING))),
+    }
 }
 
 /// Approves (`approve`) or rejects attestation `id`; a rejection needs `comment`, which the

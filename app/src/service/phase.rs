@@ -63,6 +63,7 @@ pub fn actions(caller: &Principal, workload: &Workload, open: usize) -> Workload
     };
     WorkloadActions {
         edit: change,
+        attest: change,
         promote,
         demote: review && workload.phase.previous().is_some(),
     }

@@ -3,7 +3,7 @@
 //! writes) and its attestations, and promotion readiness from the pure rules.
 
 use crate::domain::applicability::readiness;
-use crate::domain::attestation::AttestationStatus;
+use crate::domain::attestation::{attestable, AttestationStatus};
 use crate::domain::requirement_state::RequirementState;
 use crate::domain::workload::Workload;
 use crate::dto::{AddedControl, AttestationView, ReadinessView, RequirementView};
@@ -58,6 +58,7 @@ pub async fn for_workload(
                 layer: r.layer,
                 applicable: r.applicable,
                 required: r.required,
+                attestable: attestable(workload.phase, r.applicable, r.effective_min_phase),
                 effective_min_phase: r.effective_min_phase,
                 reason: r.reason,
                 state,
@@ -117,7 +118,7 @@ fn day(t: &chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// An attestation as the workload page lists it.
-fn attestation_view(a: &AttestationRecord) -> AttestationView {
+pub(super) fn attestation_view(a: &AttestationRecord) -> AttestationView {
     let (review, decided_by, comment) = match &a.decision {
         None => ("submitted".to_string(), None, String::new()),
         Some(d) => (

@@ -108,6 +108,7 @@ pub async fn view(
         // Read, never changed.
         actions = crate::dto::WorkloadActions {
             edit: false,
+            attest: false,
             promote: crate::dto::Promote::No,
             demote: false,
         };

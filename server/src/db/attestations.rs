@@ -16,7 +16,7 @@ use app::domain::policy::Reach;
 use app::domain::{Layer, TeamId, UserId, WorkloadId};
 use app::ports::{
     Actor, AttestationRecord, AttestationStore, CitedEvidence, Decided, NewAttestation,
-    NewEvidence, QueueFilter, QueueItem, StoreResult, StoredState,
+    NewEvidence, QueueFilter, QueueItem, StoreResult, StoredState, Submitted,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -184,12 +184,26 @@ async fn lock_workload(tx: &mut WriteTx, workload: &str) -> DbResult<()> {
     Ok(())
 }
 
-async fn submit(db: &Db, a: &NewAttestation, actor: Actor<'_>) -> DbResult<String> {
+async fn submit(db: &Db, a: &NewAttestation, actor: Actor<'_>) -> DbResult<Submitted> {
     let id = new_id();
     let by = actor.person().map(|p| p.id.as_str());
     let by_name = actor.actor_label();
     let mut tx = db.begin_write(Scope::Record).await?;
     lock_workload(&mut tx, a.workload_id.as_str()).await?;
+    // Under the lock, so that of two submissions sent at once only one waits for review.
+    let pending: Option<String> = with_tx!(&mut tx, conn => {
+        sqlx::query_scalar(
+            "select id from attestations where workload_id = $1 and control_id = $2 \
+             and decision is null limit 1",
+        )
+        .bind(a.workload_id.as_str())
+        .bind(&a.control_id)
+        .fetch_optional(&mut *conn)
+        .await?
+    });
+    if pending.is_some() {
+        return Ok(Submitted::Pending);
+    }
     // Taken once the locks are held, so no record of this requirement is later than it.
     let now = now_micros();
     let mut cited = Vec::new();
@@ -269,7 +283,7 @@ async fn submit(db: &Db, a: &NewAttestation, actor: Actor<'_>) -> DbResult<Strin
             .details(details),
     )
     .await?;
-    Ok(id)
+    Ok(Submitted::Done(id))
 }
 
 async fn decide(
@@ -442,7 +456,7 @@ impl AttestationStore for Db {
         &self,
         a: &NewAttestation,
         actor: Actor<'_>,
-    ) -> StoreResult<String> {
+    ) -> StoreResult<Submitted> {
         Ok(submit(self, a, actor).await?)
     }
 

@@ -165,7 +165,9 @@ async fn a_submission_is_stored_with_its_evidence_reviewed_once_and_its_states_f
     let id = s
         .submit_attestation(&claim(&w, &control, false), &ada)
         .await
-        .expect("submitted");
+        .expect("submitted")
+        .id()
+        .expect("stored");
     let record = s.attestation(&id).await.expect("read").expect("found");
     assert_eq!(record.evidence.len(), 2);
     assert!(record
@@ -240,7 +242,9 @@ async fn a_claim_about_a_model_ends_when_the_workloads_model_changes(t: &TestDb)
     let id = s
         .submit_attestation(&claim(&w, &control, true), &ada)
         .await
-        .expect("submitted");
+        .expect("submitted")
+        .id()
+        .expect("stored");
     s.decide_attestation(&id, true, "", &lead)
         .await
         .expect("approved");
@@ -335,21 +339,42 @@ async fn attesting_and_reviewing_follow_the_policy(t: &TestDb) {
         panic!("a bad link is refused");
     };
     assert!(r.errors.get("links").is_some());
-    let Outcome::Refused(r) = attest(&*s, &contributor, &w.id, "NO-SUCH-1", &form)
-        .await
-        .expect("ran")
-    else {
-        panic!("an unknown control is refused");
-    };
-    assert!(r.message.expect("why").contains("does not apply"));
+    let unknown = attest(&*s, &contributor, &w.id, "NO-SUCH-1", &form).await;
+    assert!(
+        matches!(unknown, Err(AppError::NotFound(_))),
+        "an unknown control is not found: {unknown:?}"
+    );
     let Outcome::Done(id) = attest(&*s, &contributor, &w.id, &control, &form)
         .await
         .expect("ran")
     else {
         panic!("the team's contributor attests");
     };
-    // The lead's own submission is not theirs to review.
-    let Outcome::Done(own) = attest(&*s, &lead_a, &w.id, &control, &form)
+    // A second submission waits for the first one's decision.
+    let Outcome::Refused(r) = attest(&*s, &lead_a, &w.id, &control, &form)
+        .await
+        .expect("ran")
+    else {
+        panic!("one submission awaits review at a time");
+    };
+    assert!(r.message.expect("why").contains("awaits review"));
+    // The lead's own submission (of another control) is not theirs to review.
+    let other = s
+        .requirements(&w.id)
+        .await
+        .expect("requirements")
+        .into_iter()
+        .find(|r| {
+            r.control_id != control
+                && app::domain::attestation::attestable(
+                    w.phase,
+                    r.applicable,
+                    r.effective_min_phase,
+                )
+        })
+        .expect("a second control to attest")
+        .control_id;
+    let Outcome::Done(own) = attest(&*s, &lead_a, &w.id, &other, &form)
         .await
         .expect("ran")
     else {

@@ -15,7 +15,7 @@ use strata_server::bench::draw::Draw;
 const REQUESTS: usize = 3_000;
 
 /// Server functions that take JSON, with the argument names each expects.
-const JSON_FUNCTIONS: [(&str, &[&str]); 20] = [
+const JSON_FUNCTIONS: [(&str, &[&str]); 21] = [
     ("list_workloads", &["query"]),
     ("get_workload", &["id"]),
     ("get_edit_form", &["id"]),
@@ -36,6 +36,21 @@ const JSON_FUNCTIONS: [(&str, &[&str]); 20] = [
     ("audit_job", &["id"]),
     ("audit_signing_key", &[]),
     ("review_queue", &["team", "layer", "workload"]),
+    ("get_attest_form", &["id", "control"]),
+];
+
+/// Fields of the attest form (posted multipart to the server's own route).
+const ATTEST_FIELDS: [&str; 10] = [
+    "control",
+    "status",
+    "statement",
+    "justification",
+    "inherited_from",
+    "effective",
+    "expiry",
+    "artifact",
+    "links",
+    "note",
 ];
 
 /// Server functions that take a form (what a browser without JavaScript posts). Not
@@ -198,7 +213,7 @@ struct Probe {
 
 fn probe(g: &mut Gen, s: &Running, c: &reqwest::Client, real: &[String]) -> Probe {
     let base = &s.base;
-    match g.below(4) {
+    match g.below(5) {
         // A server function taking JSON: the right argument names with values of any shape,
         // or a body of any shape at all.
         0 => {
@@ -268,6 +283,38 @@ fn probe(g: &mut Gen, s: &Running, c: &reqwest::Client, real: &[String]) -> Prob
             };
             get_probe(c, base, &path)
         }
+        // The attest form: generated fields, a field repeated or unknown, or a body that is
+        // not multipart at all.
+        3 => {
+            let id = g.encoded(real);
+            let url = format!("{base}/workloads/{id}/attestations");
+            if g.below(6) == 0 {
+                let body = g.text(real);
+                return Probe {
+                    what: format!("POST /workloads/{id}/attestations (raw) {}", preview(&body)),
+                    request: c
+                        .post(url)
+                        .header("content-type", "multipart/form-data; boundary=x")
+                        .body(body),
+                };
+            }
+            let mut form = reqwest::multipart::Form::new();
+            let mut what = Vec::new();
+            for _ in 0..1 + g.below(12) {
+                let name = if g.below(8) == 0 {
+                    g.text(&[])
+                } else {
+                    g.pick(&ATTEST_FIELDS).to_string()
+                };
+                let value = g.text(real);
+                what.push(format!("{}={}", preview(&name), preview(&value)));
+                form = form.text(name, value);
+            }
+            Probe {
+                what: format!("POST /workloads/{id}/attestations {}", what.join(" ")),
+                request: c.post(url).header("accept", "text/html").multipart(form),
+            }
+        }
         _ => {
             let keys = [
                 "q", "team", "phase", "gap", "sort", "dir", "page", "per_page", "x",
@@ -317,7 +364,14 @@ async fn generated_bad_input_never_answers_5xx(t: &TestDb) {
         .trim_start_matches("/workloads/")
         .to_string();
     let teams = s.store.list_teams().await.expect("teams");
+    // A few of the workload's controls, so that attest forms reach the checks past the target.
+    let controls = s
+        .store
+        .requirements(&app::domain::WorkloadId::parse(&workload).expect("an id"))
+        .await
+        .expect("requirements");
     let mut real: Vec<String> = vec![workload];
+    real.extend(controls.iter().take(3).map(|r| r.control_id.clone()));
     real.extend(teams.iter().map(|t| t.id.0.clone()));
     // A fixed seed by default, so that a run is repeatable; STRATA_FUZZ_SEED explores others.
     let seed = std::env::var("STRATA_FUZZ_SEED")

@@ -67,7 +67,9 @@ async fn a_requirement_shows_its_state_and_its_reviewed_attestations(t: &TestDb)
         .store
         .submit_attestation(&claim, &by("test contributor"))
         .await
-        .expect("submitted");
+        .expect("submitted")
+        .id()
+        .expect("stored");
     s.store
         .decide_attestation(
             &first,
@@ -96,7 +98,9 @@ async fn a_requirement_shows_its_state_and_its_reviewed_attestations(t: &TestDb)
         .store
         .submit_attestation(&claim, &by("test contributor"))
         .await
-        .expect("resubmitted");
+        .expect("resubmitted")
+        .id()
+        .expect("stored");
     s.store
         .decide_attestation(&second, true, "", &by("test lead"))
         .await
@@ -133,7 +137,9 @@ async fn a_lead_rejects_from_the_queue_with_a_comment(t: &TestDb) {
         .store
         .submit_attestation(&claim, &by("test contributor"))
         .await
-        .expect("submitted");
+        .expect("submitted")
+        .id()
+        .expect("stored");
     let c = lead(&s).await;
     let queue = body(&c, format!("{}/review", s.base)).await;
     assert!(

@@ -310,7 +310,7 @@ impl AuditStore for Failing {
 
 #[async_trait]
 impl AttestationStore for Failing {
-    async fn submit_attestation(&self, a: &NewAttestation, x: Actor<'_>) -> StoreResult<String> {
+    async fn submit_attestation(&self, a: &NewAttestation, x: Actor<'_>) -> StoreResult<Submitted> {
         self.db.submit_attestation(a, x).await
     }
 

@@ -16,9 +16,18 @@ use app::domain::policy::{reach, Action, Grant, GrantScope, Role};
 use app::domain::{Phase, TeamId, UserId, WorkloadId};
 use std::collections::BTreeSet;
 
-/// Leptos lists `/workloads/:id`, axum routes say `/workloads/{id}`: one spelling to compare.
+/// Pages are listed as `/workloads/:id`, axum routes say `/workloads/{id}` (and Leptos lists a
+/// page's later parameters that way too): one spelling to compare.
 fn normalized(path: &str) -> String {
-    path.replace("{id}", ":id")
+    path.split('/')
+        .map(
+            |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => format!(":{name}"),
+                None => segment.to_string(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Every endpoint the router serves is in the guard table, and nothing else is.
@@ -34,6 +43,9 @@ async fn every_endpoint_the_router_serves_has_a_guard() {
     for path in strata_server::router::ROUTES {
         served.insert(("route".into(), normalized(path)));
     }
+    for path in strata_server::router::FORM_ROUTES {
+        served.insert(("form route".into(), normalized(path)));
+    }
     let listed: BTreeSet<(String, String)> = ENDPOINTS
         .iter()
         .map(|e| {
@@ -41,6 +53,7 @@ async fn every_endpoint_the_router_serves_has_a_guard() {
                 Kind::Page => "page",
                 Kind::ServerFunction => "server function",
                 Kind::Route => "route",
+                Kind::FormRoute => "form route",
             };
             (kind.to_string(), normalized(e.path))
         })
@@ -108,12 +121,14 @@ fn answers(expect: Expect, kind: Kind, status: u16) -> bool {
     }
 }
 
-/// What the requests name: the workload, the person of the admin pages, the workload's team.
+/// What the requests name: the workload, the person of the admin pages, the workload's team,
+/// and a control the workload's team may attest.
 #[derive(Clone, Copy)]
 struct Named<'a> {
     workload: &'a WorkloadId,
     person: &'a UserId,
     team: &'a TeamId,
+    control: &'a str,
 }
 
 /// The request a cell sends: a harmless call (refusals that come after the authorization
@@ -130,6 +145,7 @@ fn request(
         workload,
         person: subject,
         team,
+        control,
     } = *named;
     // The admin pages name a person; every other path names the workload.
     let named = if path.starts_with("/admin/people/") {
@@ -140,7 +156,9 @@ fn request(
     let url = format!(
         "{}{}",
         s.base,
-        path.replace(":id", named).replace("{id}", named)
+        path.replace(":id", named)
+            .replace("{id}", named)
+            .replace(":control", control)
     );
     let id = workload.as_str();
     let person = subject.as_str();
@@ -148,6 +166,12 @@ fn request(
     match kind {
         Kind::Page => c.get(url).header("accept", "text/html"),
         Kind::Route => c.get(url),
+        // An attestation without its status: refused by its check once the caller may attest.
+        Kind::FormRoute => c.post(url).multipart(
+            reqwest::multipart::Form::new()
+                .text("control", control.to_string())
+                .text("status", String::new()),
+        ),
         Kind::ServerFunction => {
             let json = |body: String| {
                 c.post(url.clone())
@@ -160,6 +184,7 @@ fn request(
                     json(serde_json::json!({ "query": WorkloadQuery::default() }).to_string())
                 }
                 "get_workload" | "get_edit_form" => json(format!(r#"{{"id":"{id}"}}"#)),
+                "get_attest_form" => json(format!(r#"{{"id":"{id}","control":"{control}"}}"#)),
                 "take_flash" => json(r#"{"key":"/nowhere"}"#.into()),
                 "sign_in" => form(vec![
                     ("email", "nobody@example.org".into()),
@@ -272,10 +297,20 @@ async fn every_endpoint_answers_every_role_as_the_policy_says(t: &TestDb) {
         .await
         .expect("read")
         .expect("exists");
+    let control = s
+        .store
+        .requirements(&workload)
+        .await
+        .expect("requirements")
+        .into_iter()
+        .find(|r| r.required)
+        .expect("a requirement of the prototype")
+        .control_id;
     let named = Named {
         workload: &workload,
         person: &subject,
         team: &a,
+        control: &control,
     };
     let org = GrantScope::Organization;
     let callers: Vec<(&str, Option<Vec<Grant>>)> = vec![
@@ -359,6 +394,14 @@ async fn every_endpoint_answers_every_role_as_the_policy_says(t: &TestDb) {
     assert_eq!(
         after.revision, before.revision,
         "no cell changed the workload"
+    );
+    assert!(
+        s.store
+            .attestations_of(&workload)
+            .await
+            .expect("attestations")
+            .is_empty(),
+        "no cell attested"
     );
 }
 

@@ -11,6 +11,7 @@ mod fuzz;
 mod http;
 mod http_accounts;
 mod http_admin;
+mod http_attest;
 mod http_attestations;
 mod http_audit;
 mod http_errors;

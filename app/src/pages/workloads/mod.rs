@@ -1,6 +1,8 @@
 //! Workload pages: list, register, edit, and the workload itself.
 
+mod attest_page;
 mod attribute_table;
+mod coverage_panel;
 mod edit_page;
 mod history_table;
 mod list_filters;
@@ -13,6 +15,7 @@ mod requirements_section;
 mod workload_form;
 mod workload_page;
 
+pub use attest_page::AttestPage;
 pub use edit_page::EditWorkloadPage;
 pub use list_page::WorkloadListPage;
 pub use new_page::NewWorkloadPage;

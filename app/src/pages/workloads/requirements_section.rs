@@ -2,13 +2,20 @@
 //! what a later phase brings, and what does not apply — with the reason; under each control,
 //! its attestations and their reviews.
 
+use super::coverage_panel::CoveragePanel;
+use crate::api::attest::attest_page;
 use crate::domain::Layer;
 use crate::dto::{AttestationView, RequirementView};
 use leptos::prelude::*;
 
 /// Requirements by layer.
 #[component]
-pub fn RequirementsSection(requirements: Vec<RequirementView>) -> impl IntoView {
+pub fn RequirementsSection(
+    workload_id: String,
+    requirements: Vec<RequirementView>,
+    /// The caller may attest (`WorkloadActions::attest`).
+    attest: bool,
+) -> impl IntoView {
     if requirements.is_empty() {
         return view! { <p>"No catalog is loaded yet, so no requirements were derived."</p> }
             .into_any();
@@ -16,16 +23,22 @@ pub fn RequirementsSection(requirements: Vec<RequirementView>) -> impl IntoView 
     let required = requirements.iter().filter(|r| r.required).count();
     view! {
         <p data-testid="required-total">{format!("{required} controls required now.")}</p>
+        <CoveragePanel requirements=requirements.clone()/>
         {Layer::ALL.iter().map(|layer| {
             let rows: Vec<RequirementView> = requirements.iter().filter(|r| r.layer == *layer).cloned().collect();
-            view! { <LayerGroup layer=*layer rows/> }
+            view! { <LayerGroup layer=*layer rows workload_id=workload_id.clone() attest/> }
         }).collect_view()}
     }
     .into_any()
 }
 
 #[component]
-fn LayerGroup(layer: Layer, rows: Vec<RequirementView>) -> impl IntoView {
+fn LayerGroup(
+    layer: Layer,
+    rows: Vec<RequirementView>,
+    workload_id: String,
+    attest: bool,
+) -> impl IntoView {
     let required = rows.iter().filter(|r| r.required).count();
     let id = format!("layer-{}", layer.code());
     let labelled_by = id.clone();
@@ -57,6 +70,8 @@ fn LayerGroup(layer: Layer, rows: Vec<RequirementView>) -> impl IntoView {
                         };
                         let control = r.control_id.clone();
                         let href = format!("/catalog#{}", r.control_id);
+                        let action = (attest && r.attestable)
+                            .then(|| attest_link(&workload_id, &r.control_id, r.attestations.first()));
                         let history = (!r.attestations.is_empty()).then(|| view! {
                             <AttestationHistory attestations=r.attestations.clone()/>
                         });
@@ -67,7 +82,10 @@ fn LayerGroup(layer: Layer, rows: Vec<RequirementView>) -> impl IntoView {
                                     " "{r.title}
                                     {history}
                                 </td>
-                                <td><span class=class data-testid="requirement-state">{state}</span></td>
+                                <td>
+                                    <span class=class data-testid="requirement-state">{state}</span>
+                                    {action}
+                                </td>
                                 <td class="reason">{why}</td>
                             </tr>
                         }
@@ -76,6 +94,24 @@ fn LayerGroup(layer: Layer, rows: Vec<RequirementView>) -> impl IntoView {
             </table>
         </section>
     }
+}
+
+/// What the caller can do next about one requirement they may attest: attest it, answer a
+/// rejection, attest again — or wait while a submission awaits review.
+fn attest_link(workload: &str, control: &str, latest: Option<&AttestationView>) -> AnyView {
+    let label = match latest.map(|a| a.review.as_str()) {
+        Some("submitted") => {
+            return view! { <span class="hint" data-testid="awaiting-review">"Awaiting review"</span> }
+                .into_any()
+        }
+        Some("rejected") => "Resubmit",
+        Some(_) => "Attest again",
+        None => "Attest",
+    };
+    view! {
+        <a class="button-link" href=attest_page(workload, control) data-testid="attest-link">{label}</a>
+    }
+    .into_any()
 }
 
 /// The attestations of one requirement, newest first: what was claimed, by whom, and how it was

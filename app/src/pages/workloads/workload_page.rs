@@ -8,7 +8,7 @@ use super::requirements_section::RequirementsSection;
 use crate::api::flash::take_flash;
 use crate::api::workloads::get_workload;
 use crate::components::chart::Chart;
-use crate::components::notice::{ErrorNotice, FormMessage};
+use crate::components::notice::{DoneNotice, ErrorNotice, FormMessage};
 use crate::domain::attributes::EuAiActClass;
 use crate::dto::WorkloadView;
 use leptos::prelude::*;
@@ -38,10 +38,14 @@ pub fn WorkloadPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match (workload.await, flash.await) {
-                    (Ok(view), Ok(flash)) => view! {
-                        <FormMessage message=flash.and_then(|f| f.message)/>
-                        <WorkloadDetails view/>
-                    }.into_any(),
+                    (Ok(view), Ok(flash)) => {
+                        let (message, notice) = flash.map_or((None, None), |f| (f.message, f.notice));
+                        view! {
+                            <FormMessage message/>
+                            <DoneNotice notice/>
+                            <WorkloadDetails view/>
+                        }.into_any()
+                    }
                     (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
@@ -92,7 +96,11 @@ fn WorkloadDetails(view: WorkloadView) -> impl IntoView {
         <ReadinessPanel readiness=view.readiness/>
         <h2>"Required controls"</h2>
         <Chart chart=view.layer_chart testid="layer-chart"/>
-        <RequirementsSection requirements=view.requirements/>
+        <RequirementsSection
+            workload_id=w.id.0.clone()
+            requirements=view.requirements
+            attest=view.actions.attest
+        />
         <h2>"Attributes"</h2>
         <AttributeTable attributes=d.attributes.clone()/>
         <h2>"Model and dataset"</h2>
