@@ -28,19 +28,20 @@ run_project() {
   log="$data/server.log"
   export STRATA_ADDR="127.0.0.1:$port" STRATA_DATA_DIR="$data" STRATA_SITE_ROOT="$site"
   unset STRATA_DATABASE_URL STRATA_PUBLIC_URL
-  "$bin" migrate >/dev/null
-  "$bin" demo >/dev/null
+  # Called in a condition, where `set -e` does not hold: every step checks its own status.
+  "$bin" migrate >/dev/null || { cleanup; return 1; }
+  "$bin" demo >/dev/null || { cleanup; return 1; }
   "$bin" serve >"$log" 2>&1 &
   server=$!
   for _ in $(seq 1 100); do
     curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
-    kill -0 "$server" 2>/dev/null || { cat "$log"; echo "the server did not start" >&2; return 1; }
+    kill -0 "$server" 2>/dev/null || { cat "$log"; echo "the server did not start" >&2; cleanup; return 1; }
     sleep 0.2
   done
   # The first start printed the administrator's one-time password; the browser suite signs in
   # with it (and, in the no-js run, resets it with the binary the way an operator would).
   admin_password=$(sed -n 's/^  password: \([^ ]*\).*/\1/p' "$log" | head -n 1)
-  [ -n "$admin_password" ] || { cat "$log"; echo "the server printed no administrator password" >&2; return 1; }
+  [ -n "$admin_password" ] || { cat "$log"; echo "the server printed no administrator password" >&2; cleanup; return 1; }
   export STRATA_E2E_ADMIN_PASSWORD="$admin_password" STRATA_E2E_BIN="$PWD/$bin"
   (cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test --project="$project") || status=$?
   if [ "$status" != 0 ]; then echo "--- server log ($project) ---"; tail -n 50 "$log"; fi

@@ -391,6 +391,23 @@ pub trait DemoStore: Send + Sync {
     async fn is_empty(&self) -> StoreResult<bool>;
     /// Deletes every row marked as demo; returns how many workloads went.
     async fn remove_demo(&self, actor: Actor<'_>) -> StoreResult<u64>;
+    /// `submit_attestation` as of the past instant `at`: the demo's year of history. Records
+    /// must come in the order of their instants.
+    async fn submit_attestation_at(
+        &self,
+        a: &NewAttestation,
+        actor: Actor<'_>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Submitted>;
+    /// `decide_attestation` as of the past instant `at` (after the submission's).
+    async fn decide_attestation_at(
+        &self,
+        id: &str,
+        approve: bool,
+        comment: &str,
+        actor: Actor<'_>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Decided>;
 }
 
 /// Attempts counted per client and time window, for limits that must hold across every

@@ -87,6 +87,8 @@ async fn answer(
     id: &str,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<String, Failed> {
+    // Who may not attest anywhere is answered before a body is read for them.
+    app::service::attestations::may_attest(caller)?;
     let mut multipart = multipart.map_err(|_| {
         AppError::BadRequest("the form must be sent as multipart/form-data".to_string())
     })?;

@@ -286,8 +286,8 @@ async fn demo(config: &Config, only_if_empty: bool) -> Result<(), Failure> {
     }
     let seeded = crate::demo::seed(&store).await?;
     println!(
-        "demo: seeded {} teams, {} people and {} workloads",
-        seeded.teams, seeded.users, seeded.workloads
+        "demo: seeded {} teams, {} people, {} workloads and a year of {} attestations",
+        seeded.teams, seeded.users, seeded.workloads, seeded.attestations
     );
     db.close().await;
     Ok(())

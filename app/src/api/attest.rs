@@ -5,8 +5,10 @@ use crate::dto::AttestFormView;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Path of the attest page of `control` on workload `id` (also the flash key of its form).
+/// Path of the attest page of `control` on workload `id` (also the flash key of its form);
+/// the control is percent-encoded, so that whatever a request names stays one path segment.
 pub fn attest_page(id: &str, control: &str) -> String {
+    let control = crate::domain::text::percent_encode(control);
     format!("/workloads/{id}/attest/{control}")
 }
 

@@ -7,7 +7,9 @@ use super::authorize::{require, require_on};
 use super::workloads::{archived_team, load_for};
 use super::{Outcome, Refusal};
 use crate::domain::attestation::{attestable, default_expiry, AttestationStatus, TEXT_MAX};
-use crate::domain::attestation_form::{artifact_choices, artifact_code, AttestationForm, Context};
+use crate::domain::attestation_form::{
+    artifact_choices, artifact_code, AttestationForm, Context, ValidAttestation,
+};
 use crate::domain::catalog::Control;
 use crate::domain::policy::Action;
 use crate::domain::text::{is_multi_line, CONTROL_MESSAGE};
@@ -37,31 +39,35 @@ struct Target {
     cadence_days: u32,
 }
 
-/// The attestation target, or why there is none: the caller must change the workload, its team
-/// must be active, and the control must apply at the current or the next phase (design §3.4).
-/// A control the workload's requirements do not list is not found.
+/// The attestation target: the caller must change the workload, and a control the workload's
+/// requirements do not list is not found. There is nothing to attest (a conflict, which no
+/// form can correct) while its team is archived, or when the control does not apply at the
+/// current or the next phase (design §3.4).
 async fn target(
     store: &dyn Store,
     caller: &Principal,
     id: &WorkloadId,
     control_id: &str,
-) -> Result<Result<Target, Refusal>, AppError> {
+) -> Result<Target, AppError> {
     let workload = load_for(store, caller, id, Action::ChangeWorkloads).await?;
-    if let Some(archived) = archived_team(store, &workload).await? {
-        return Ok(Err(archived));
-    }
     let requirements = store.requirements(&workload.id).await?;
     let not_found = || AppError::NotFound("This control".to_string());
     let requirement = requirements
         .iter()
         .find(|r| r.control_id == control_id)
         .ok_or_else(not_found)?;
+    if let Some(archived) = archived_team(store, &workload).await? {
+        let why = archived
+            .message
+            .unwrap_or_else(|| NOT_ATTESTABLE.to_string());
+        return Err(AppError::Conflict(why));
+    }
     if !attestable(
         workload.phase,
         requirement.applicable,
         requirement.effective_min_phase,
     ) {
-        return Ok(Err(Refusal::message(NOT_ATTESTABLE)));
+        return Err(AppError::Conflict(NOT_ATTESTABLE.to_string()));
     }
     let catalog = store
         .catalog_version(&requirement.catalog_version_id)
@@ -71,12 +77,12 @@ async fn target(
     // phase's.
     let required_at = workload.phase.max(requirement.effective_min_phase);
     let cadence_days = catalog.cadence(&control).days(required_at);
-    Ok(Ok(Target {
+    Ok(Target {
         workload,
         control,
         required_at,
         cadence_days,
-    }))
+    })
 }
 
 /// The requirement's attestations, newest first.
@@ -103,16 +109,7 @@ pub async fn attest_form(
     id: &WorkloadId,
     control_id: &str,
 ) -> Result<AttestFormView, AppError> {
-    let t = match target(store, caller, id, control_id).await? {
-        Ok(t) => t,
-        Err(refusal) => {
-            return Err(AppError::Conflict(
-                refusal
-                    .message
-                    .unwrap_or_else(|| NOT_ATTESTABLE.to_string()),
-            ))
-        }
-    };
+    let t = target(store, caller, id, control_id).await?;
     let history = history(store, &t.workload.id, control_id).await?;
     let latest = history.first();
     let today = chrono::Utc::now();
@@ -179,6 +176,12 @@ fn resubmission(a: &AttestationRecord) -> AttestationForm {
     }
 }
 
+/// Whether `caller` may attest anywhere: what a form route checks before it reads a body
+/// (`attest` checks the workload itself).
+pub fn may_attest(caller: &Principal) -> Result<(), AppError> {
+    require(caller, Action::ChangeWorkloads).map(|_| ())
+}
+
 /// Submits an attestation of `control_id` on workload `id` for review; returns its id.
 #[tracing::instrument(skip_all, fields(workload.id = %id, control.id = control_id))]
 pub async fn attest(
@@ -188,10 +191,7 @@ pub async fn attest(
     control_id: &str,
     form: &AttestationForm,
 ) -> Result<Outcome<String>, AppError> {
-    let t = match target(store, caller, id, control_id).await? {
-        Ok(t) => t,
-        Err(refusal) => return Ok(Outcome::Refused(refusal)),
-    };
+    let t = target(store, caller, id, control_id).await?;
     let workload = t.workload;
     let cx = Context {
         cadence_days: t.cadence_days,
@@ -203,6 +203,20 @@ pub async fn attest(
         Ok(v) => v,
         Err(errors) => return Ok(Outcome::Refused(Refusal::fields(errors))),
     };
+    let new = new_attestation(&workload, control_id, valid);
+    match store.submit_attestation(&new, caller).await? {
+        Submitted::Done(id) => Ok(Outcome::Done(id)),
+        Submitted::Pending => Ok(Outcome::Refused(Refusal::message(PENDING))),
+    }
+}
+
+/// The submission of a validated attest form: its links and note become evidence items of the
+/// workload's team.
+pub fn new_attestation(
+    workload: &Workload,
+    control_id: &str,
+    valid: ValidAttestation,
+) -> NewAttestation {
     let mut evidence: Vec<NewEvidence> = valid
         .links
         .iter()
@@ -217,7 +231,7 @@ pub async fn attest(
             text: text.clone(),
         });
     }
-    let new = NewAttestation {
+    NewAttestation {
         workload_id: workload.id.clone(),
         team_id: workload.draft.team_id.clone(),
         control_id: control_id.to_string(),
@@ -229,10 +243,6 @@ pub async fn attest(
         expiry: valid.expiry,
         artifact: valid.artifact,
         evidence,
-    };
-    match store.submit_attestation(&new, caller).await? {
-        Submitted::Done(id) => Ok(Outcome::Done(id)),
-        Submitted::Pending => Ok(Outcome::Refused(Refusal::message(PENDING))),
     }
 }
 

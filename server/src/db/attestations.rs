@@ -184,7 +184,14 @@ async fn lock_workload(tx: &mut WriteTx, workload: &str) -> DbResult<()> {
     Ok(())
 }
 
-async fn submit(db: &Db, a: &NewAttestation, actor: Actor<'_>) -> DbResult<Submitted> {
+/// Stores a submission at `at` (Unix microseconds; now when `None` — only the demo's history
+/// records the past).
+pub(super) async fn submit(
+    db: &Db,
+    a: &NewAttestation,
+    actor: Actor<'_>,
+    at: Option<i64>,
+) -> DbResult<Submitted> {
     let id = new_id();
     let by = actor.person().map(|p| p.id.as_str());
     let by_name = actor.actor_label();
@@ -205,7 +212,7 @@ async fn submit(db: &Db, a: &NewAttestation, actor: Actor<'_>) -> DbResult<Submi
         return Ok(Submitted::Pending);
     }
     // Taken once the locks are held, so no record of this requirement is later than it.
-    let now = now_micros();
+    let now = at.unwrap_or_else(now_micros);
     let mut cited = Vec::new();
     for e in &a.evidence {
         let evidence_id = new_id();
@@ -286,12 +293,14 @@ async fn submit(db: &Db, a: &NewAttestation, actor: Actor<'_>) -> DbResult<Submi
     Ok(Submitted::Done(id))
 }
 
-async fn decide(
+/// Decides submission `id` at `at` (as `submit`).
+pub(super) async fn decide(
     db: &Db,
     id: &str,
     approve: bool,
     comment: &str,
     actor: Actor<'_>,
+    at: Option<i64>,
 ) -> DbResult<Decided> {
     let mut tx = db.begin_write(Scope::Record).await?;
     let workload: Option<String> = with_tx!(&mut tx, conn => {
@@ -301,7 +310,7 @@ async fn decide(
             .await?
     });
     lock_workload(&mut tx, &workload.ok_or(DbError::NotFound)?).await?;
-    let now = now_micros();
+    let now = at.unwrap_or_else(now_micros);
     let changed = with_tx!(&mut tx, conn => {
         sqlx::query(
             "update attestations set decision = $1, decided_by = $2, decided_by_name = $3, \
@@ -457,7 +466,7 @@ impl AttestationStore for Db {
         a: &NewAttestation,
         actor: Actor<'_>,
     ) -> StoreResult<Submitted> {
-        Ok(submit(self, a, actor).await?)
+        Ok(submit(self, a, actor, None).await?)
     }
 
     async fn decide_attestation(
@@ -467,7 +476,7 @@ impl AttestationStore for Db {
         comment: &str,
         actor: Actor<'_>,
     ) -> StoreResult<Decided> {
-        Ok(decide(self, id, approve, comment, actor).await?)
+        Ok(decide(self, id, approve, comment, actor, None).await?)
     }
 
     async fn attestation(&self, id: &str) -> StoreResult<Option<AttestationRecord>> {

@@ -1,12 +1,14 @@
 //! Removing and detecting the demo organization's rows.
 
+use super::attestations;
 use super::counts;
 use super::errors::DbResult;
 use super::write_tx::{with_tx, Change, Scope};
 use super::{with_pool, Db};
 use app::domain::Principal;
-use app::ports::{Actor, DemoStore, StoreResult};
+use app::ports::{Actor, Decided, DemoStore, NewAttestation, StoreResult, Submitted};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 async fn is_empty(db: &Db) -> DbResult<bool> {
     let n: i64 = with_pool!(db, pool => {
@@ -65,5 +67,26 @@ impl DemoStore for Db {
 
     async fn remove_demo(&self, actor: Actor<'_>) -> StoreResult<u64> {
         Ok(remove(self, actor).await?)
+    }
+
+    async fn submit_attestation_at(
+        &self,
+        a: &NewAttestation,
+        actor: Actor<'_>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Submitted> {
+        Ok(attestations::submit(self, a, actor, Some(at.timestamp_micros())).await?)
+    }
+
+    async fn decide_attestation_at(
+        &self,
+        id: &str,
+        approve: bool,
+        comment: &str,
+        actor: Actor<'_>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Decided> {
+        let at = Some(at.timestamp_micros());
+        Ok(attestations::decide(self, id, approve, comment, actor, at).await?)
     }
 }

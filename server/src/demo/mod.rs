@@ -2,6 +2,7 @@
 //! Demo workloads go through the same form validation and store calls as a person's would.
 
 mod data;
+mod history;
 
 use app::domain::policy::{Grant, GrantScope, Role};
 use app::domain::workload::WorkloadDraft;
@@ -24,6 +25,8 @@ pub struct Seeded {
     pub teams: usize,
     pub users: usize,
     pub workloads: usize,
+    /// Attestations of the year of history (none without a catalog).
+    pub attestations: usize,
 }
 
 /// Creates the demo organization; if any step fails, what was seeded is removed again.
@@ -62,6 +65,7 @@ async fn seed_all(store: &SharedStore) -> Result<Seeded, StoreError> {
             .set_password(&people[i].id, &hash, PasswordKind::Demo, &actor)
             .await?;
     }
+    let mut seeded = Vec::new();
     for w in &WORKLOADS {
         let draft = draft(w, &teams[w.team], &people)?;
         let id = store
@@ -78,11 +82,41 @@ async fn seed_all(store: &SharedStore) -> Result<Seeded, StoreError> {
                 .revision;
             phase = next;
         }
+        seeded.push((id, w));
     }
+    let cast = cast(&people, &teams)?;
+    let history = history::record(store, &seeded, &cast, chrono::Utc::now()).await?;
     Ok(Seeded {
         teams: TEAMS.len(),
         users: PEOPLE.len(),
         workloads: WORKLOADS.len(),
+        attestations: history.attestations,
+    })
+}
+
+/// The demo people as the history's actors: each team's contributors, and the security leads.
+fn cast(people: &[app::dto::User], teams: &[TeamId]) -> Result<history::Cast, StoreError> {
+    let mut contributors = vec![Vec::new(); teams.len()];
+    let mut leads = Vec::new();
+    for (i, user) in people.iter().enumerate() {
+        let grants = demo_grants(i, teams)?;
+        let person = Principal::Person(app::domain::Person {
+            id: user.id.clone(),
+            name: user.name.clone(),
+            email: user.email.clone(),
+            grants: grants.clone(),
+            must_change_password: false,
+            must_enrol_second_factor: false,
+        });
+        if history::is_lead(i) {
+            leads.push(person);
+        } else if grants.iter().any(|g| g.role() == Role::Contributor) {
+            contributors[i / 3].push(person);
+        }
+    }
+    Ok(history::Cast {
+        contributors,
+        leads,
     })
 }
 

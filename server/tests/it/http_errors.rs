@@ -252,6 +252,26 @@ impl DemoStore for Failing {
     async fn remove_demo(&self, a: Actor<'_>) -> StoreResult<u64> {
         self.db.remove_demo(a).await
     }
+    async fn submit_attestation_at(
+        &self,
+        a: &NewAttestation,
+        x: Actor<'_>,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Submitted> {
+        self.db.submit_attestation_at(a, x, at).await
+    }
+    async fn decide_attestation_at(
+        &self,
+        id: &str,
+        approve: bool,
+        comment: &str,
+        x: Actor<'_>,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Decided> {
+        self.db
+            .decide_attestation_at(id, approve, comment, x, at)
+            .await
+    }
 }
 
 #[async_trait]

@@ -7,6 +7,7 @@ mod audit_chain;
 mod audit_store;
 mod catalog_golden;
 mod catalog_store;
+mod demo_history;
 mod fuzz;
 mod http;
 mod http_accounts;

@@ -80,7 +80,7 @@ fn Attest(
             </ul>
         }
     });
-    let body = if v.pending {
+    let pending = v.pending.then(|| {
         let by = v
             .latest
             .as_ref()
@@ -91,12 +91,17 @@ fn Attest(
                 <p>{format!("An attestation submitted by {by} awaits review. Its decision comes first; a rejection can then be answered here.")}</p>
             </div>
         }
-        .into_any()
+    });
+    // While one awaits review there is no form to fill — unless this person's submission was
+    // just refused for it: what they typed comes back, to keep for later.
+    let body = if v.pending && values.is_none() {
+        pending.into_any()
     } else {
         let f = values.unwrap_or(v.form);
         let e = |name: &str| errors.get(name).map(str::to_string);
         let max = TEXT_MAX;
         view! {
+            {pending}
             {rejected}
             <FormMessage message/>
             <form method="post" action=attest_action(&v.workload_id) enctype="multipart/form-data"
