@@ -71,6 +71,8 @@ pub struct WorkloadView {
     pub readiness: Option<ReadinessView>,
     /// Required controls per layer, drawn and as a table.
     pub layer_chart: ChartView,
+    /// The requirements as of a past day, when one was asked for.
+    pub as_of: Option<AsOfView>,
 }
 
 /// What the caller may do with one workload.
@@ -194,6 +196,17 @@ pub struct AttestationView {
     pub comment: String,
     /// (title, link if it is one, a note's text) of each evidence item.
     pub evidence: Vec<(String, Option<String>, String)>,
+}
+
+/// A workload's requirements as they stood at the end of a past day (design §3.5): derived
+/// from the version current then, each state recomputed from the records known then.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AsOfView {
+    /// The day shown (YYYY-MM-DD).
+    pub day: String,
+    /// The phase it was in; none when the workload did not exist yet.
+    pub phase: Option<Phase>,
+    pub requirements: Vec<RequirementView>,
 }
 
 /// The attest form of one requirement: the control, what the dates default to, the

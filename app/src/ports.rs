@@ -391,6 +391,14 @@ pub trait DemoStore: Send + Sync {
     async fn is_empty(&self) -> StoreResult<bool>;
     /// Deletes every row marked as demo; returns how many workloads went.
     async fn remove_demo(&self, actor: Actor<'_>) -> StoreResult<u64>;
+    /// Dates the versions of workload `id`, just seeded, from `starts` (revision 1 from the
+    /// first instant, each until the next; the last stays current): the demo's past.
+    async fn backdate_versions(
+        &self,
+        id: &WorkloadId,
+        starts: &[DateTime<Utc>],
+        actor: Actor<'_>,
+    ) -> StoreResult<()>;
     /// `submit_attestation` as of the past instant `at`: the demo's year of history. Records
     /// must come in the order of their instants.
     async fn submit_attestation_at(

@@ -20,11 +20,23 @@ pub async fn get_workload(
     id: String,
     // Optional for callers: the newest page.
     #[server(default)] history_page: u32,
+    // Optional: a past day (YYYY-MM-DD) whose requirement states to show; empty for now.
+    #[server(default)] as_of: String,
 ) -> Result<WorkloadView, AppError> {
     use crate::api::context::call;
     use crate::service::workloads::{view, workload_id};
-    call(|c| async move { view(&*c.store, &c.principal, &workload_id(&id)?, history_page).await })
+    call(|c| async move {
+        let as_of = (!as_of.is_empty()).then_some(as_of.as_str());
+        view(
+            &*c.store,
+            &c.principal,
+            &workload_id(&id)?,
+            history_page,
+            as_of,
+        )
         .await
+    })
+    .await
 }
 
 /// The edit form's starting values for a workload; 404 when unknown.

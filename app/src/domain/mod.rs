@@ -2,6 +2,7 @@
 //! wasm and native, so the browser and the server validate with the same code.
 
 pub mod applicability;
+pub mod as_of;
 pub mod attestation;
 pub mod attestation_form;
 pub mod attribute_fields;

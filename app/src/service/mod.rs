@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod as_of;
 pub mod attempts;
 pub mod attestations;
 pub mod audit;
@@ -18,6 +19,7 @@ mod requirements;
 pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;
+pub mod state_records;
 pub mod totp;
 mod workload_form;
 pub mod workloads;

@@ -85,8 +85,13 @@ pub async fn view(
     caller: &Principal,
     id: &WorkloadId,
     history_page: u32,
+    as_of: Option<&str>,
 ) -> Result<WorkloadView, AppError> {
     let workload = load(store, caller, id).await?;
+    let as_of = match as_of {
+        Some(day) => Some(super::as_of::states_as_of(store, &workload, day).await?),
+        None => None,
+    };
     let history = history(store, &workload, history_page).await?;
     let team = store
         .get_team(&workload.draft.team_id)
@@ -122,6 +127,7 @@ pub async fn view(
         requirements,
         readiness,
         layer_chart,
+        as_of,
     })
 }
 

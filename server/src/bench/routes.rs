@@ -44,6 +44,13 @@ pub fn all(org: &Org, size: usize) -> Vec<Route> {
         r("list last page", format!("/workloads?page={last_page}")),
         r("list past the end", "/workloads?page=100000".into()),
         r("workload", format!("/workloads/{workload}")),
+        r(
+            "workload as of 30 days ago",
+            format!(
+                "/workloads/{workload}?as_of={}",
+                (chrono::Utc::now() - chrono::TimeDelta::days(30)).format("%Y-%m-%d")
+            ),
+        ),
         r("workload edit form", format!("/workloads/{workload}/edit")),
         r("new workload form", "/workloads/new".into()),
         r("catalog", "/catalog".into()),

@@ -5,7 +5,7 @@ use super::counts;
 use super::errors::DbResult;
 use super::write_tx::{with_tx, Change, Scope};
 use super::{with_pool, Db};
-use app::domain::Principal;
+use app::domain::{Principal, WorkloadId};
 use app::ports::{Actor, Decided, DemoStore, NewAttestation, StoreResult, Submitted};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -59,6 +59,28 @@ async fn remove(db: &Db, actor: &Principal) -> DbResult<u64> {
     Ok(gone)
 }
 
+async fn backdate(db: &Db, id: &str, starts: &[i64], actor: &Principal) -> DbResult<()> {
+    let mut tx = db.begin_write(Scope::Record).await?;
+    for (n, from) in starts.iter().enumerate() {
+        let until = starts.get(n + 1).copied();
+        with_tx!(&mut tx, conn => {
+            sqlx::query(
+                "update workload_versions set valid_from = $1, \
+                 valid_to = case when valid_to is null then null else $2 end \
+                 where workload_id = $3 and revision = $4",
+            )
+            .bind(from)
+            .bind(until)
+            .bind(id)
+            .bind(n as i64 + 1)
+            .execute(&mut *conn)
+            .await?;
+        });
+    }
+    tx.commit(Change::new(actor, "demo.backdate", id)).await?;
+    Ok(())
+}
+
 #[async_trait]
 impl DemoStore for Db {
     async fn is_empty(&self) -> StoreResult<bool> {
@@ -67,6 +89,16 @@ impl DemoStore for Db {
 
     async fn remove_demo(&self, actor: Actor<'_>) -> StoreResult<u64> {
         Ok(remove(self, actor).await?)
+    }
+
+    async fn backdate_versions(
+        &self,
+        id: &WorkloadId,
+        starts: &[DateTime<Utc>],
+        actor: Actor<'_>,
+    ) -> StoreResult<()> {
+        let starts: Vec<i64> = starts.iter().map(DateTime::timestamp_micros).collect();
+        Ok(backdate(self, id.as_str(), &starts, actor).await?)
     }
 
     async fn submit_attestation_at(

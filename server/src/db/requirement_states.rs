@@ -15,6 +15,7 @@ use app::domain::requirement_state::{
 };
 use app::domain::workload::ArtifactRef;
 use app::ports::{AttestationRecord, StoredState};
+use app::service::state_records::{evidence, submission};
 use chrono::{DateTime, Utc};
 
 /// The workload's model and dataset references now, as artifact periods.
@@ -53,21 +54,7 @@ async fn current_artifacts(tx: &mut WriteTx, workload: &str) -> DbResult<Vec<Art
     Ok(out)
 }
 
-/// A stored attestation as the state rules read it.
-fn submission_of(a: &AttestationRecord) -> Submission {
-    Submission {
-        id: a.id.clone(),
-        status: a.status,
-        submitted_at: a.submitted_at,
-        effective: a.effective,
-        expiry: a.expiry,
-        artifact: a.artifact.clone(),
-        evidence: a.evidence.iter().map(|e| e.id.clone()).collect(),
-        decision: a.decision.clone(),
-    }
-}
-
-/// The records of one requirement, from its attestations and the workload's artifacts.
+/// The records of one requirement, from its attestations (`service::state_records`).
 pub(super) struct RequirementRecords {
     pub submissions: Vec<Submission>,
     pub evidence: Vec<EvidenceStanding>,
@@ -75,21 +62,9 @@ pub(super) struct RequirementRecords {
 
 impl RequirementRecords {
     pub fn of(attestations: &[&AttestationRecord]) -> Self {
-        let submissions = attestations.iter().map(|a| submission_of(a)).collect();
-        let mut evidence: Vec<EvidenceStanding> = attestations
-            .iter()
-            .flat_map(|a| a.evidence.iter())
-            .map(|e| EvidenceStanding {
-                id: e.id.clone(),
-                withdrawn_at: e.withdrawn_at,
-                expires_at: e.expires_at,
-            })
-            .collect();
-        evidence.sort_by(|a, b| a.id.cmp(&b.id));
-        evidence.dedup_by(|a, b| a.id == b.id);
         RequirementRecords {
-            submissions,
-            evidence,
+            submissions: attestations.iter().map(|a| submission(a)).collect(),
+            evidence: evidence(attestations),
         }
     }
 }

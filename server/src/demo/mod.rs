@@ -65,6 +65,7 @@ async fn seed_all(store: &SharedStore) -> Result<Seeded, StoreError> {
             .set_password(&people[i].id, &hash, PasswordKind::Demo, &actor)
             .await?;
     }
+    let now = chrono::Utc::now();
     let mut seeded = Vec::new();
     for w in &WORKLOADS {
         let draft = draft(w, &teams[w.team], &people)?;
@@ -82,10 +83,21 @@ async fn seed_all(store: &SharedStore) -> Result<Seeded, StoreError> {
                 .revision;
             phase = next;
         }
+        // Registered a year ago and promoted since, so that "as of" a past day finds it.
+        let starts: &[i64] = match target {
+            Phase::Prototype => &[372],
+            Phase::Production => &[372, 240],
+            Phase::Scale => &[372, 300, 150],
+        };
+        let starts: Vec<_> = starts
+            .iter()
+            .map(|days| now - chrono::TimeDelta::days(*days))
+            .collect();
+        store.backdate_versions(&id, &starts, &actor).await?;
         seeded.push((id, w));
     }
     let cast = cast(&people, &teams)?;
-    let history = history::record(store, &seeded, &cast, chrono::Utc::now()).await?;
+    let history = history::record(store, &seeded, &cast, now).await?;
     Ok(Seeded {
         teams: TEAMS.len(),
         users: PEOPLE.len(),

@@ -252,6 +252,14 @@ impl DemoStore for Failing {
     async fn remove_demo(&self, a: Actor<'_>) -> StoreResult<u64> {
         self.db.remove_demo(a).await
     }
+    async fn backdate_versions(
+        &self,
+        id: &WorkloadId,
+        starts: &[chrono::DateTime<chrono::Utc>],
+        x: Actor<'_>,
+    ) -> StoreResult<()> {
+        self.db.backdate_versions(id, starts, x).await
+    }
     async fn submit_attestation_at(
         &self,
         a: &NewAttestation,

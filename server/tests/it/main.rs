@@ -12,6 +12,7 @@ mod fuzz;
 mod http;
 mod http_accounts;
 mod http_admin;
+mod http_as_of;
 mod http_attest;
 mod http_attestations;
 mod http_audit;

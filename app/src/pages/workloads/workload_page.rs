@@ -10,7 +10,7 @@ use crate::api::workloads::get_workload;
 use crate::components::chart::Chart;
 use crate::components::notice::{DoneNotice, ErrorNotice, FormMessage};
 use crate::domain::attributes::EuAiActClass;
-use crate::dto::WorkloadView;
+use crate::dto::{AsOfView, WorkloadView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -29,9 +29,11 @@ pub fn WorkloadPage() -> impl IntoView {
             .and_then(|p| p.trim().parse::<u32>().ok())
             .unwrap_or(1)
     };
+    // "As of" a past day: the requirements as they stood then (design §3.5).
+    let as_of = move || query.get().get(AS_OF_PARAM).unwrap_or_default();
     let workload = Resource::new_blocking(
-        move || (id(), history_page()),
-        |(id, page)| get_workload(id, page),
+        move || (id(), history_page(), as_of()),
+        |(id, page, as_of)| get_workload(id, page, as_of),
     );
     let flash = Resource::new_blocking(id, |id| take_flash(format!("/workloads/{id}")));
     view! {
@@ -95,12 +97,18 @@ fn WorkloadDetails(view: WorkloadView) -> impl IntoView {
             promote=view.actions.promote demote=view.actions.demote/>
         <ReadinessPanel readiness=view.readiness/>
         <h2>"Required controls"</h2>
-        <Chart chart=view.layer_chart testid="layer-chart"/>
-        <RequirementsSection
-            workload_id=w.id.0.clone()
-            requirements=view.requirements
-            attest=view.actions.attest
-        />
+        <AsOfForm id=w.id.0.clone() day=view.as_of.as_ref().map(|a| a.day.clone())/>
+        {match view.as_of {
+            Some(past) => view! { <PastRequirements id=w.id.0.clone() past/> }.into_any(),
+            None => view! {
+                <Chart chart=view.layer_chart testid="layer-chart"/>
+                <RequirementsSection
+                    workload_id=w.id.0.clone()
+                    requirements=view.requirements
+                    attest=view.actions.attest
+                />
+            }.into_any(),
+        }}
         <h2>"Attributes"</h2>
         <AttributeTable attributes=d.attributes.clone()/>
         <h2>"Model and dataset"</h2>
@@ -121,4 +129,47 @@ fn WorkloadDetails(view: WorkloadView) -> impl IntoView {
         <h2>"History"</h2>
         <HistoryTable history=view.history workload_id=w.id.0.clone()/>
     }
+}
+
+/// The query parameter of the "as of" day.
+const AS_OF_PARAM: &str = "as_of";
+
+/// Chooses the day whose requirement states are shown (a plain GET form).
+#[component]
+fn AsOfForm(id: String, day: Option<String>) -> impl IntoView {
+    let now = format!("/workloads/{id}");
+    let back = day.is_some().then(|| {
+        let now = now.clone();
+        view! { <a href=now>"Back to now"</a> }
+    });
+    view! {
+        <form method="get" action=now class="filters as-of" data-testid="as-of-form">
+            <div class="field">
+                <label for="as-of-day">"States as of"</label>
+                <input id="as-of-day" type="date" name=AS_OF_PARAM value=day.clone().unwrap_or_default()/>
+            </div>
+            <button type="submit" class="secondary">"Show"</button>
+            {back}
+        </form>
+    }
+}
+
+/// The requirements as they stood at the end of a past day.
+#[component]
+fn PastRequirements(id: String, past: AsOfView) -> impl IntoView {
+    let Some(phase) = past.phase else {
+        return view! {
+            <p class="notice" data-testid="as-of-notice">{format!("The workload was not registered yet on {}.", past.day)}</p>
+        }
+        .into_any();
+    };
+    view! {
+        <p class="notice" data-testid="as-of-notice">{format!(
+            "As of the end of {} (UTC), in {}: each state recomputed from what was recorded by then.",
+            past.day,
+            phase.label().to_lowercase()
+        )}</p>
+        <RequirementsSection workload_id=id requirements=past.requirements attest=false/>
+    }
+    .into_any()
 }
