@@ -73,6 +73,8 @@ pub struct WorkloadView {
     pub layer_chart: ChartView,
     /// The requirements as of a past day, when one was asked for.
     pub as_of: Option<AsOfView>,
+    /// Why the day asked for cannot be shown.
+    pub as_of_error: Option<String>,
 }
 
 /// What the caller may do with one workload.
@@ -206,6 +208,9 @@ pub struct AsOfView {
     pub day: String,
     /// The phase it was in; none when the workload did not exist yet.
     pub phase: Option<Phase>,
+    /// No catalog was loaded yet that day: the requirements follow the first one, loaded on
+    /// this day (YYYY-MM-DD).
+    pub catalog_loaded_later: Option<String>,
     pub requirements: Vec<RequirementView>,
 }
 

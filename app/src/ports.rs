@@ -217,6 +217,8 @@ pub trait CatalogStore: Send + Sync {
     ) -> StoreResult<CatalogLoad>;
     /// The newest catalog version.
     async fn current_catalog(&self) -> StoreResult<Option<CatalogVersion>>;
+    /// Every catalog version's id and load instant, oldest first (a handful of rows).
+    async fn catalog_versions(&self) -> StoreResult<Vec<(CatalogVersionId, DateTime<Utc>)>>;
     /// The content of catalog version `id`. Versions never change, so a server may answer
     /// from what it parsed before without reading the database.
     async fn catalog_version(&self, id: &CatalogVersionId) -> StoreResult<Arc<Catalog>>;

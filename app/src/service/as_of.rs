@@ -1,5 +1,5 @@
 //! A workload's requirements "as of" the end of a past day (design §3.5): the version current
-//! then decides which controls applied and were required (under the catalog in force now), and
+//! then decides which controls applied and were required (under the catalog in force then), and
 //! each state is recomputed by the pure rules from the records known then — submissions made
 //! and decisions taken by that instant, and the model and dataset references of that time.
 
@@ -33,18 +33,23 @@ pub async fn states_as_of(
         return Ok(AsOfView {
             day,
             phase: None,
+            catalog_loaded_later: None,
             requirements: Vec::new(),
         });
     };
-    let rows = store.requirements(&workload.id).await?;
-    let Some(first) = rows.first() else {
+    // The catalog in force then; before the first was loaded, the first (and the page says so).
+    let versions = store.catalog_versions().await?;
+    let in_force = versions.iter().rev().find(|(_, loaded)| *loaded <= t);
+    let Some((version, loaded)) = in_force.or(versions.first()) else {
         return Ok(AsOfView {
             day,
             phase: Some(then.phase),
+            catalog_loaded_later: None,
             requirements: Vec::new(),
         });
     };
-    let catalog = store.catalog_version(&first.catalog_version_id).await?;
+    let catalog_loaded_later = (*loaded > t).then(|| loaded.format("%Y-%m-%d").to_string());
+    let catalog = store.catalog_version(version).await?;
     let mut versions = store.workload_history(&workload.id).await?;
     versions.retain(|v| v.valid_from <= t);
     let artifacts = artifact_periods(&versions);
@@ -93,6 +98,7 @@ pub async fn states_as_of(
     Ok(AsOfView {
         day,
         phase: Some(then.phase),
+        catalog_loaded_later,
         requirements,
     })
 }

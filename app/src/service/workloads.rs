@@ -88,9 +88,14 @@ pub async fn view(
     as_of: Option<&str>,
 ) -> Result<WorkloadView, AppError> {
     let workload = load(store, caller, id).await?;
-    let as_of = match as_of {
-        Some(day) => Some(super::as_of::states_as_of(store, &workload, day).await?),
-        None => None,
+    // A day that cannot be shown is said beside its field; the rest of the page stands.
+    let (as_of, as_of_error) = match as_of {
+        Some(day) => match super::as_of::states_as_of(store, &workload, day).await {
+            Ok(v) => (Some(v), None),
+            Err(AppError::Validation(e)) => (None, e.get("as_of").map(str::to_string)),
+            Err(e) => return Err(e),
+        },
+        None => (None, None),
     };
     let history = history(store, &workload, history_page).await?;
     let team = store
@@ -128,6 +133,7 @@ pub async fn view(
         readiness,
         layer_chart,
         as_of,
+        as_of_error,
     })
 }
 

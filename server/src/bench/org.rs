@@ -140,11 +140,68 @@ pub async fn build(store: &SharedStore, size: Size) -> Result<Org, StoreError> {
         workload_ids.push(store.create_workload(&draft, phase, &actor, false).await?);
     }
     submit_pending(store, &workload_ids, PENDING, &actor).await?;
+    with_history(store, &workload_ids, &team_ids, &people, size, &lead).await?;
     Ok(Org {
         team_ids,
         workload_ids,
         person_id: people[0].clone(),
     })
+}
+
+/// Workloads with a year of attestation history (the demo's), from the middle of the list —
+/// the measured workload page is the first — and clear of the pending submissions'.
+pub const WITH_HISTORY: usize = 100;
+
+/// Registers `WITH_HISTORY` workloads a year ago and records a year of attestations on them,
+/// as the demo does: their pages are measured with a realistic history.
+async fn with_history(
+    store: &SharedStore,
+    workloads: &[WorkloadId],
+    teams: &[TeamId],
+    people: &[UserId],
+    size: Size,
+    lead: &UserId,
+) -> Result<(), StoreError> {
+    use crate::demo::history::{record, Cast};
+    let person = |id: &UserId, name: String, grant: Grant| {
+        Principal::Person(app::domain::Person {
+            id: id.clone(),
+            email: format!("{name}@bench.test"),
+            name,
+            grants: vec![grant],
+            must_change_password: false,
+            must_enrol_second_factor: false,
+        })
+    };
+    let mut contributors = vec![Vec::new(); teams.len()];
+    for (i, id) in people.iter().enumerate() {
+        let t = i / size.people_per_team;
+        let grant = Grant::new(Role::Contributor, GrantScope::Team(teams[t].clone()))
+            .map_err(|e| StoreError::Other(e.0))?;
+        contributors[t].push(person(id, format!("person{t:02}.{i}"), grant));
+    }
+    let lead_grant = Grant::new(Role::SecurityLead, GrantScope::Organization)
+        .map_err(|e| StoreError::Other(e.0))?;
+    let cast = Cast {
+        contributors,
+        leads: vec![person(lead, "Bench lead".into(), lead_grant)],
+    };
+    let now = chrono::Utc::now();
+    let actor = Principal::System("strata bench".into());
+    let start = (workloads.len() / 2).max(PENDING.min(workloads.len()));
+    let chosen: Vec<(WorkloadId, usize)> = workloads
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(WITH_HISTORY)
+        .map(|(w, id)| (id.clone(), w % size.teams))
+        .collect();
+    for (id, _) in &chosen {
+        let registered = [now - chrono::TimeDelta::days(372)];
+        store.backdate_versions(id, &registered, &actor).await?;
+    }
+    record(store, &chosen, &cast, now).await?;
+    Ok(())
 }
 
 /// Submissions awaiting review the bench leaves on the queue.

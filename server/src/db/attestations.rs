@@ -222,9 +222,11 @@ pub(super) async fn submit(
         };
         with_tx!(&mut tx, conn => {
             sqlx::query(
+                // Demo evidence is marked as the demo's, so that removing the demo finds it.
                 "insert into evidence_items (id, team_id, kind, title, url, note, effective_at, \
-                 created_by, created_by_name, created_at) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                 created_by, created_by_name, created_at, is_demo) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+                 (select is_demo from workloads where id = $11))",
             )
             .bind(&evidence_id)
             .bind(a.team_id.as_str())
@@ -236,6 +238,7 @@ pub(super) async fn submit(
             .bind(by)
             .bind(by_name)
             .bind(now)
+            .bind(a.workload_id.as_str())
             .execute(&mut *conn)
             .await?;
         });
@@ -247,8 +250,9 @@ pub(super) async fn submit(
             "insert into attestations (id, workload_id, control_id, status, statement, \
              justification, inherited_from, effective_at, expires_at, artifact_kind, \
              artifact_name, artifact_version, artifact_digest, submitted_by, \
-             submitted_by_name, submitted_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+             submitted_by_name, submitted_at, is_demo) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+             (select is_demo from workloads where id = $2))",
         )
         .bind(&id)
         .bind(a.workload_id.as_str())

@@ -15,6 +15,7 @@ use app::ports::{
     Actor, CatalogLoad, CatalogStore, CatalogVersion, RequirementRecord, StoreResult,
 };
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 #[derive(sqlx::FromRow)]
@@ -107,6 +108,17 @@ async fn current(db: &Db) -> DbResult<Option<CatalogVersion>> {
     }))
 }
 
+async fn versions(db: &Db) -> DbResult<Vec<(CatalogVersionId, DateTime<Utc>)>> {
+    let rows: Vec<(String, i64)> = with_pool!(db, pool => {
+        sqlx::query_as("select id, loaded_at from catalog_versions order by seq")
+            .fetch_all(pool)
+            .await?
+    });
+    rows.into_iter()
+        .map(|(id, at)| Ok((CatalogVersionId(id), instant(at)?)))
+        .collect()
+}
+
 /// A version's content, read only when it is not the one parsed last.
 async fn version(db: &Db, id: &CatalogVersionId) -> DbResult<Arc<Catalog>> {
     catalog_of(id, || async {
@@ -180,6 +192,10 @@ impl CatalogStore for Db {
 
     async fn current_catalog(&self) -> StoreResult<Option<CatalogVersion>> {
         Ok(current(self).await?)
+    }
+
+    async fn catalog_versions(&self) -> StoreResult<Vec<(CatalogVersionId, DateTime<Utc>)>> {
+        Ok(versions(self).await?)
     }
 
     async fn catalog_version(&self, id: &CatalogVersionId) -> StoreResult<Arc<Catalog>> {

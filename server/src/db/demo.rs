@@ -6,7 +6,7 @@ use super::errors::DbResult;
 use super::write_tx::{with_tx, Change, Scope};
 use super::{with_pool, Db};
 use app::domain::{Principal, WorkloadId};
-use app::ports::{Actor, Decided, DemoStore, NewAttestation, StoreResult, Submitted};
+use app::ports::{Actor, Decided, DemoStore, NewAttestation, StoreError, StoreResult, Submitted};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -29,6 +29,10 @@ async fn remove(db: &Db, actor: &Principal) -> DbResult<u64> {
             .execute(&mut *conn)
             .await?
             .rows_affected();
+        // The demo's evidence, also where its team stays (used by the organization's own).
+        sqlx::query("delete from evidence_items where is_demo = 1")
+            .execute(&mut *conn)
+            .await?;
         // Teams and people the organization's own workloads still use are kept.
         sqlx::query(
             "delete from teams where is_demo = 1 and not exists \
@@ -59,8 +63,21 @@ async fn remove(db: &Db, actor: &Principal) -> DbResult<u64> {
     Ok(gone)
 }
 
-async fn backdate(db: &Db, id: &str, starts: &[i64], actor: &Principal) -> DbResult<()> {
+/// False, and nothing written, unless `starts` gives each version of the workload its start.
+async fn backdate(db: &Db, id: &str, starts: &[i64], actor: &Principal) -> DbResult<bool> {
+    if starts.windows(2).any(|w| w[0] >= w[1]) {
+        return Ok(false);
+    }
     let mut tx = db.begin_write(Scope::Record).await?;
+    let revisions: Option<i64> = with_tx!(&mut tx, conn => {
+        sqlx::query_scalar("select current_revision from workloads where id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+    });
+    if revisions != Some(starts.len() as i64) {
+        return Ok(false);
+    }
     for (n, from) in starts.iter().enumerate() {
         let until = starts.get(n + 1).copied();
         with_tx!(&mut tx, conn => {
@@ -78,7 +95,7 @@ async fn backdate(db: &Db, id: &str, starts: &[i64], actor: &Principal) -> DbRes
         });
     }
     tx.commit(Change::new(actor, "demo.backdate", id)).await?;
-    Ok(())
+    Ok(true)
 }
 
 #[async_trait]
@@ -98,7 +115,13 @@ impl DemoStore for Db {
         actor: Actor<'_>,
     ) -> StoreResult<()> {
         let starts: Vec<i64> = starts.iter().map(DateTime::timestamp_micros).collect();
-        Ok(backdate(self, id.as_str(), &starts, actor).await?)
+        if backdate(self, id.as_str(), &starts, actor).await? {
+            Ok(())
+        } else {
+            Err(StoreError::Other(format!(
+                "workload {id}: one start per version, in order, is needed to backdate it"
+            )))
+        }
     }
 
     async fn submit_attestation_at(

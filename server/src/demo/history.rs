@@ -1,4 +1,4 @@
-//! The demo organization's year of governance: attestations of the demo workloads' required
+//! A year of governance, for the demo organization (and the bench's measured workloads): attestations of the demo workloads' required
 //! controls, submitted by the contributors of each team and reviewed by the security leads over
 //! the past year, so that a newcomer's first run shows every state of design §3.2 — satisfied
 //! after a renewal, expiring soon, expired by time and by a model change, rejected with a
@@ -9,7 +9,7 @@
 //! run gives the same programme. Claims go through the attest form's own validation (as of the
 //! day they were made) and the store's own submission and review, recorded at past instants.
 
-use super::data::{DemoWorkload, SECURITY_LEADS};
+use super::data::SECURITY_LEADS;
 use crate::bench::draw::Draw;
 use app::domain::attestation::ArtifactKind;
 use app::domain::attestation_form::{artifact_code, AttestationForm, Context};
@@ -104,20 +104,21 @@ pub struct History {
     pub model_changes: usize,
 }
 
-/// Records the history of `workloads` (with their demo data), as of `now`.
+/// Records the history of `workloads` (each with the index of its team in the cast), as of
+/// `now`. The workloads must have existed for the past year (`DemoStore::backdate_versions`).
 pub async fn record(
     store: &SharedStore,
-    workloads: &[(WorkloadId, &DemoWorkload)],
+    workloads: &[(WorkloadId, usize)],
     cast: &Cast,
     now: DateTime<Utc>,
 ) -> Result<History, StoreError> {
     let mut draw = Draw(SEED);
     let mut history = History::default();
-    for (n, (id, demo)) in workloads.iter().enumerate() {
+    for (n, (id, team)) in workloads.iter().enumerate() {
         let Some(workload) = store.get_workload(id).await? else {
             continue;
         };
-        let Some(team) = cast.contributors.get(demo.team).filter(|c| !c.is_empty()) else {
+        let Some(team) = cast.contributors.get(*team).filter(|c| !c.is_empty()) else {
             continue;
         };
         let requirements = store.requirements(id).await?;
@@ -269,6 +270,12 @@ impl Plan<'_> {
         midnight - TimeDelta::days(days) + TimeDelta::hours(hour)
     }
 
+    /// When a record was made, `days` back: never after now, whatever the cadence (a short one
+    /// puts a review on today).
+    fn past(&self, days: i64, hour: i64) -> DateTime<Utc> {
+        self.day(days, hour).min(self.now)
+    }
+
     /// Submits a claim made `back` days ago (effective that day), expiring `expiry` days from
     /// now (default: the cadence), through the attest form's validation as of that day.
     async fn claim(
@@ -278,7 +285,7 @@ impl Plan<'_> {
         expiry: Option<i64>,
         about_artifact: bool,
     ) -> Result<String, StoreError> {
-        let at = self.day(back, 9);
+        let at = self.past(back, 9);
         let form = AttestationForm {
             status: status.into(),
             statement: statement(status).into(),
@@ -341,7 +348,7 @@ impl Plan<'_> {
         lead: &Principal,
         back: i64,
     ) -> Result<(), StoreError> {
-        let at = self.day(back, 15);
+        let at = self.past(back, 15);
         self.store
             .decide_attestation_at(id, approve, comment, lead, at)
             .await?;

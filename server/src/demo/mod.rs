@@ -2,7 +2,7 @@
 //! Demo workloads go through the same form validation and store calls as a person's would.
 
 mod data;
-mod history;
+pub mod history;
 
 use app::domain::policy::{Grant, GrantScope, Role};
 use app::domain::workload::WorkloadDraft;
@@ -94,7 +94,7 @@ async fn seed_all(store: &SharedStore) -> Result<Seeded, StoreError> {
             .map(|days| now - chrono::TimeDelta::days(*days))
             .collect();
         store.backdate_versions(&id, &starts, &actor).await?;
-        seeded.push((id, w));
+        seeded.push((id, w.team));
     }
     let cast = cast(&people, &teams)?;
     let history = history::record(store, &seeded, &cast, now).await?;

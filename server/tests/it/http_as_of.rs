@@ -108,15 +108,32 @@ async fn a_past_day_shows_the_states_known_then(t: &TestDb) {
 
     let unborn = body(&c, page(400)).await;
     assert!(unborn.contains("not registered yet"), "{unborn}");
-    let tomorrow = (now + TimeDelta::days(1)).format("%Y-%m-%d");
-    let res = c
-        .get(format!("{}/workloads/{id}?as_of={tomorrow}", s.base))
+    // Refused beside its field, the rest of the page as it is now.
+    let later = (now + TimeDelta::days(3)).format("%Y-%m-%d");
+    let refused = body(&c, format!("{}/workloads/{id}?as_of={later}", s.base)).await;
+    assert!(refused.contains("data-testid=\"as-of-error\""), "{refused}");
+    assert!(refused.contains("up to today"));
+    assert_eq!(state_of(&refused, &control), "Expired");
+    // Another team's contributor reads nothing of it, past or present.
+    let teams = s.store.list_teams().await.expect("teams");
+    let other = teams
+        .iter()
+        .find(|t| t.id != w.draft.team_id)
+        .expect("another team");
+    let grant = app::domain::policy::Grant::new(
+        app::domain::policy::Role::Contributor,
+        app::domain::policy::GrantScope::Team(other.id.clone()),
+    )
+    .expect("grant");
+    crate::http_accounts::person_with(&s, "elsewhere@example.org", &[grant]).await;
+    let outsider = crate::http_accounts::signed_in(&s, "elsewhere@example.org").await;
+    let res = outsider
+        .get(page(60))
         .header("accept", "text/html")
         .send()
         .await
         .expect("get");
-    assert_eq!(res.status().as_u16(), 422);
-    assert!(res.text().await.expect("body").contains("up to today"));
+    assert_eq!(res.status().as_u16(), 404);
 }
 
 on_both_backends!(a_past_day_shows_the_states_known_then);

@@ -149,6 +149,11 @@ impl CatalogStore for Failing {
     async fn current_catalog(&self) -> StoreResult<Option<CatalogVersion>> {
         self.db.current_catalog().await
     }
+    async fn catalog_versions(
+        &self,
+    ) -> StoreResult<Vec<(CatalogVersionId, chrono::DateTime<chrono::Utc>)>> {
+        self.db.catalog_versions().await
+    }
     async fn catalog_version(&self, id: &CatalogVersionId) -> StoreResult<Arc<Catalog>> {
         self.db.catalog_version(id).await
     }

@@ -97,7 +97,7 @@ fn WorkloadDetails(view: WorkloadView) -> impl IntoView {
             promote=view.actions.promote demote=view.actions.demote/>
         <ReadinessPanel readiness=view.readiness/>
         <h2>"Required controls"</h2>
-        <AsOfForm id=w.id.0.clone() day=view.as_of.as_ref().map(|a| a.day.clone())/>
+        <AsOfForm id=w.id.0.clone() day=view.as_of.as_ref().map(|a| a.day.clone()) error=view.as_of_error/>
         {match view.as_of {
             Some(past) => view! { <PastRequirements id=w.id.0.clone() past/> }.into_any(),
             None => view! {
@@ -136,7 +136,7 @@ const AS_OF_PARAM: &str = "as_of";
 
 /// Chooses the day whose requirement states are shown (a plain GET form).
 #[component]
-fn AsOfForm(id: String, day: Option<String>) -> impl IntoView {
+fn AsOfForm(id: String, day: Option<String>, error: Option<String>) -> impl IntoView {
     let now = format!("/workloads/{id}");
     let back = day.is_some().then(|| {
         let now = now.clone();
@@ -146,7 +146,10 @@ fn AsOfForm(id: String, day: Option<String>) -> impl IntoView {
         <form method="get" action=now class="filters as-of" data-testid="as-of-form">
             <div class="field">
                 <label for="as-of-day">"States as of"</label>
-                <input id="as-of-day" type="date" name=AS_OF_PARAM value=day.clone().unwrap_or_default()/>
+                <input id="as-of-day" type="date" name=AS_OF_PARAM value=day.clone().unwrap_or_default()
+                    aria-invalid=error.is_some().then_some("true")
+                    aria-describedby=error.is_some().then_some("as-of-day-error")/>
+                {error.map(|e| view! { <p class="field-error" id="as-of-day-error" data-testid="as-of-error">{e}</p> })}
             </div>
             <button type="submit" class="secondary">"Show"</button>
             {back}
@@ -169,6 +172,11 @@ fn PastRequirements(id: String, past: AsOfView) -> impl IntoView {
             past.day,
             phase.label().to_lowercase()
         )}</p>
+        {past.catalog_loaded_later.map(|loaded| view! {
+            <p class="hint" data-testid="as-of-catalog">{format!(
+                "No catalog was loaded yet on that day: the requirements follow the first one, loaded on {loaded}."
+            )}</p>
+        })}
         <RequirementsSection workload_id=id requirements=past.requirements attest=false/>
     }
     .into_any()
