@@ -14,7 +14,7 @@ use app::domain::requirement_state::{
 use app::domain::workload::{ArtifactRef, Workload};
 use app::domain::{Person, Principal, UserId};
 use app::error::AppError;
-use app::ports::{AttestationRecord, Decided, NewAttestation, NewEvidence, SharedStore};
+use app::ports::{AttestationRecord, Decided, NewAttestation, NewEvidence, SharedStore, Submitted};
 use chrono::{DateTime, TimeDelta, Utc};
 use std::sync::Arc;
 
@@ -430,8 +430,38 @@ async fn attesting_and_reviewing_follow_the_policy(t: &TestDb) {
         .contains("Dana rejected this attestation"));
 }
 
+/// Two submissions of one requirement sent at once: one is stored, the other is told that one
+/// awaits review, and nothing of it is stored.
+async fn of_two_submissions_at_once_one_awaits_review(t: &TestDb) {
+    let s = store(t);
+    let (w, control) = workload_and_control(&s).await;
+    let ada = person("0192e4a0-0000-7000-8000-0000000000a1", "Ada");
+    let cy = person("0192e4a0-0000-7000-8000-0000000000a2", "Cy");
+    let (first, second) = (claim(&w, &control, false), claim(&w, &control, false));
+    let (a, b) = tokio::join!(
+        s.submit_attestation(&first, &ada),
+        s.submit_attestation(&second, &cy),
+    );
+    let outcomes = [a.expect("ran"), b.expect("ran")];
+    let done = outcomes
+        .iter()
+        .filter(|o| matches!(o, Submitted::Done(_)))
+        .count();
+    assert_eq!(done, 1, "{outcomes:?}");
+    assert!(outcomes.contains(&Submitted::Pending), "{outcomes:?}");
+    let of_control = s
+        .attestations_of(&w.id)
+        .await
+        .expect("attestations")
+        .into_iter()
+        .filter(|a| a.control_id == control)
+        .count();
+    assert_eq!(of_control, 1);
+}
+
 on_both_backends!(
     a_submission_is_stored_with_its_evidence_reviewed_once_and_its_states_follow,
     a_claim_about_a_model_ends_when_the_workloads_model_changes,
-    attesting_and_reviewing_follow_the_policy
+    attesting_and_reviewing_follow_the_policy,
+    of_two_submissions_at_once_one_awaits_review
 );
