@@ -28,7 +28,7 @@ const STALE: &str = "The workload changed since this page was opened; nothing wa
 
 /// Whether `caller` owns `workload` (primary or other owner): a reviewer never approves their
 /// own (design §1).
-pub(super) fn owns(caller: &Principal, workload: &Workload) -> bool {
+pub fn owns(caller: &Principal, workload: &Workload) -> bool {
     caller.person().is_some_and(|p| {
         workload.draft.primary_owner == p.id || workload.draft.other_owners.contains(&p.id)
     })

@@ -16,6 +16,7 @@ use app::domain::attestation_form::{artifact_code, AttestationForm, Context};
 use app::domain::workload::Workload;
 use app::domain::{Principal, WorkloadId};
 use app::ports::{SharedStore, StoreError, Submitted};
+use app::service::phase::owns;
 use chrono::{DateTime, TimeDelta, Utc};
 
 /// The seed of the demo's history.
@@ -81,17 +82,10 @@ pub struct Cast {
 impl Cast {
     /// A lead who neither submitted nor owns the workload.
     fn reviewer(&self, workload: &Workload, draw: &mut Draw) -> Option<&Principal> {
-        let owners: Vec<&str> = std::iter::once(&workload.draft.primary_owner)
-            .chain(&workload.draft.other_owners)
-            .map(|u| u.0.as_str())
-            .collect();
         let free: Vec<&Principal> = self
             .leads
             .iter()
-            .filter(|l| {
-                l.person()
-                    .is_some_and(|p| !owners.contains(&p.id.0.as_str()))
-            })
+            .filter(|l| l.person().is_some() && !owns(l, workload))
             .collect();
         (!free.is_empty()).then(|| free[draw.below(free.len())])
     }

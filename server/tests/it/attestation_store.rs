@@ -4,7 +4,7 @@
 //! force when the workload's model changes — with no job, in the workload's own transaction.
 
 use crate::on_both_backends;
-use crate::support::{by, TestDb};
+use crate::support::{by, unattested_required, TestDb};
 use app::domain::attestation::{ArtifactClaim, ArtifactKind, AttestationStatus};
 use app::domain::attestation_form::AttestationForm;
 use app::domain::policy::{Grant, GrantScope, Role};
@@ -55,14 +55,8 @@ async fn workload_and_control(s: &SharedStore) -> (Workload, String) {
         if w.draft.model_refs.is_empty() {
             continue;
         }
-        let requirements = s.requirements(&w.id).await.expect("requirements");
-        // One the demo's history left alone, so that its records are the test's own.
-        let attested = s.attestations_of(&w.id).await.expect("attestations");
-        let untouched = requirements
-            .iter()
-            .find(|r| r.required && !attested.iter().any(|a| a.control_id == r.control_id));
-        if let Some(r) = untouched {
-            return (w, r.control_id.clone());
+        if let Some(control) = unattested_required(s, &w.id).await {
+            return (w, control);
         }
     }
     panic!("no demo workload with a model and a required control nobody attested");

@@ -6,7 +6,7 @@
 use crate::http::{body, start};
 use crate::http_accounts::lead;
 use crate::on_both_backends;
-use crate::support::{by, TestDb};
+use crate::support::{by, unattested_required, TestDb};
 use app::domain::attestation::AttestationStatus;
 use app::domain::listing::WorkloadQuery;
 use app::domain::policy::Reach;
@@ -51,16 +51,9 @@ async fn a_past_day_shows_the_states_known_then(t: &TestDb) {
         .await
         .expect("read")
         .expect("exists");
-    let attested = s.store.attestations_of(&id).await.expect("attestations");
-    let control = s
-        .store
-        .requirements(&id)
+    let control = unattested_required(&s.store, &id)
         .await
-        .expect("requirements")
-        .into_iter()
-        .find(|r| r.required && !attested.iter().any(|a| a.control_id == r.control_id))
-        .expect("a required control nobody attested")
-        .control_id;
+        .expect("a required control nobody attested");
     let now = Utc::now();
     let days = |n: i64| now - TimeDelta::days(n);
     let claim = NewAttestation {

@@ -8,7 +8,7 @@ use crate::http::{body, client, start, Running};
 use crate::http_accounts::{lead, person_with, signed_in};
 use crate::http_forms::location;
 use crate::on_both_backends;
-use crate::support::{by, TestDb};
+use crate::support::{by, unattested_required, TestDb};
 use app::domain::attestation::attestable;
 use app::domain::policy::{Grant, GrantScope, Reach, Role};
 use app::domain::{Phase, TeamId, WorkloadId};
@@ -49,13 +49,9 @@ async fn setting(t: &TestDb) -> Setting {
         .expect("exists");
     let requirements = s.store.requirements(&id).await.expect("requirements");
     // Not one the demo attested: its form starts empty.
-    let attested = s.store.attestations_of(&id).await.expect("attestations");
-    let control = requirements
-        .iter()
-        .find(|r| r.required && !attested.iter().any(|a| a.control_id == r.control_id))
-        .expect("a required control nobody attested")
-        .control_id
-        .clone();
+    let control = unattested_required(&s.store, &id)
+        .await
+        .expect("a required control nobody attested");
     // Not applicable, or applicable only two phases ahead.
     let far = requirements
         .iter()

@@ -6,7 +6,7 @@ use crate::http::{body, start, Running};
 use crate::http_accounts::lead;
 use crate::http_forms::{location, post_form};
 use crate::on_both_backends;
-use crate::support::{by, TestDb};
+use crate::support::{by, unattested_required, TestDb};
 use app::domain::attestation::AttestationStatus;
 use app::domain::{TeamId, WorkloadId};
 use app::ports::{NewAttestation, NewEvidence};
@@ -35,14 +35,9 @@ async fn a_required_control(t: &TestDb) -> (Running, WorkloadId, TeamId, String)
         .await
         .expect("read")
         .expect("exists");
-    let requirements = s.store.requirements(&id).await.expect("requirements");
-    // One the demo's history left alone, so that its records are the test's own.
-    let attested = s.store.attestations_of(&id).await.expect("attestations");
-    let required = requirements
-        .iter()
-        .find(|r| r.required && !attested.iter().any(|a| a.control_id == r.control_id))
+    let control = unattested_required(&s.store, &id)
+        .await
         .expect("a required control nobody attested");
-    let control = required.control_id.clone();
     (s, id, w.draft.team_id, control)
 }
 

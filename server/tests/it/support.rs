@@ -9,6 +9,22 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use strata_server::db::Db;
 use tokio::sync::OnceCell;
 
+/// A control workload `id` requires now that nobody attested yet (the demo's history leaves
+/// some alone), so that the records a test makes of it are its own.
+pub async fn unattested_required(
+    store: &app::ports::SharedStore,
+    id: &app::domain::WorkloadId,
+) -> Option<String> {
+    let attested = store.attestations_of(id).await.expect("attestations");
+    store
+        .requirements(id)
+        .await
+        .expect("requirements")
+        .into_iter()
+        .find(|r| r.required && !attested.iter().any(|a| a.control_id == r.control_id))
+        .map(|r| r.control_id)
+}
+
 /// A caller recorded under `name`, for store calls in tests.
 pub fn by(name: &str) -> app::domain::Principal {
     app::domain::Principal::System(name.into())
